@@ -1,0 +1,43 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using M3uProxy.Edge.Api.Models;
+
+namespace M3uProxy.Edge.Api;
+
+/// <summary>Every JSON payload the proxy writes, source-generated; snake_case like the reference.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(DetailResponse))]
+[JsonSerializable(typeof(ValidationErrorResponse))]
+[JsonSerializable(typeof(MessageResponse))]
+[JsonSerializable(typeof(RootResponse))]
+[JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(InfoResponse))]
+[JsonSerializable(typeof(TestConnectionResponse))]
+[JsonSerializable(typeof(CreateStreamResponse))]
+[JsonSerializable(typeof(StreamListResponse))]
+[JsonSerializable(typeof(StreamDetailResponse))]
+[JsonSerializable(typeof(ByMetadataResponse))]
+[JsonSerializable(typeof(CountsByMetadataResponse))]
+[JsonSerializable(typeof(DeleteByMetadataResponse))]
+[JsonSerializable(typeof(DeleteOldestResponse))]
+[JsonSerializable(typeof(FullStatsResponse))]
+[JsonSerializable(typeof(StreamStatsListResponse))]
+[JsonSerializable(typeof(ClientListResponse))]
+[JsonSerializable(typeof(ClientDetailResponse))]
+[JsonSerializable(typeof(DetailedStatsResponse))]
+[JsonSerializable(typeof(PerformanceStatsResponse))]
+[JsonSerializable(typeof(JsonObject))]
+internal sealed partial class EdgeJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// The context every response uses. Like Python's JSON encoder it does not escape <c>+</c>,
+    /// <c>&amp;</c> or non-ASCII text (the payloads are JSON API answers, never embedded in HTML).
+    /// </summary>
+    public static EdgeJsonContext Api { get; } = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

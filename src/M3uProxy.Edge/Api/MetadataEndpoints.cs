@@ -1,0 +1,170 @@
+using M3uProxy.Edge.Api.Models;
+using M3uProxy.Edge.Api.Validation;
+using M3uProxy.Edge.Events;
+using M3uProxy.Edge.Lifecycle;
+using M3uProxy.Edge.Streams;
+
+namespace M3uProxy.Edge.Api;
+
+/// <summary>
+/// The metadata queries m3u-editor counts provider connections with (seed-spec §2.3, §16):
+/// filter, count, delete, and delete the oldest.
+/// </summary>
+internal static class MetadataEndpoints
+{
+    private const int MaxClientIdLength = 128;
+
+    public static IEndpointRouteBuilder MapMetadataEndpoints(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/streams/by-metadata", Find);
+        routes.MapGet("/streams/counts-by-metadata", Count);
+        routes.MapDelete("/streams/by-metadata", Delete);
+        routes.MapDelete("/streams/oldest-by-metadata", DeleteOldest);
+        return routes;
+    }
+
+    private static IResult Find(HttpContext context, StatsBuilder stats)
+    {
+        var query = new QueryValidator(context.Request.Query);
+        var field = query.Required("field");
+        var value = query.Required("value");
+        var activeOnly = query.Bool("active_only", defaultValue: true);
+        if (query.HasErrors)
+        {
+            return ApiResults.Validation(query.Errors);
+        }
+
+        // The GET filter treats a missing field as "" (so value= matches streams without it), as the reference does.
+        var matching = stats.ListedStreams()
+            .Where(s => s.Definition.Metadata.GetValueOrDefault(field, "") == value && (!activeOnly || s.ClientCount > 0))
+            .Select(s => new MatchingStream(
+                StreamId: s.Id,
+                ClientCount: s.ClientCount,
+                Metadata: s.Definition.Metadata,
+                LastAccess: Timestamps.Aware(s.LastAccess),
+                IsActive: true,
+                Url: s.CurrentUrl ?? s.Definition.Url,
+                StreamType: StreamKindDetector.StatsLabel(s.Definition.Kind, s.Definition.Metadata)))
+            .ToList();
+
+        return TypedResults.Json(
+            new ByMetadataResponse(new MetadataFilter(field, value), activeOnly, matching, matching.Count, matching.Sum(m => m.ClientCount)),
+            EdgeJsonContext.Api.ByMetadataResponse);
+    }
+
+    private static IResult Count(HttpContext context, StatsBuilder stats)
+    {
+        var query = new QueryValidator(context.Request.Query);
+        var field = query.Required("field");
+        var values = query.Required("values");
+        var activeOnly = query.Bool("active_only", defaultValue: true);
+        if (query.HasErrors)
+        {
+            return ApiResults.Validation(query.Errors);
+        }
+
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var wanted in values.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            counts[wanted] = 0;
+        }
+
+        foreach (var stream in stats.ListedStreams())
+        {
+            if ((!activeOnly || stream.ClientCount > 0)
+                && stream.Definition.Metadata.TryGetValue(field, out var actual)
+                && counts.TryGetValue(actual, out var count))
+            {
+                counts[actual] = count + 1;
+            }
+        }
+
+        return TypedResults.Json(new CountsByMetadataResponse(field, counts), EdgeJsonContext.Api.CountsByMetadataResponse);
+    }
+
+    private static IResult Delete(HttpContext context, StatsBuilder stats, StreamLifecycle lifecycle)
+    {
+        var query = new QueryValidator(context.Request.Query);
+        var field = query.Required("field");
+        var value = query.Required("value");
+        var excludeChannelId = query.Optional("exclude_channel_id");
+        var force = query.Bool("force", defaultValue: true);
+        var clientId = query.Optional("client_id", MaxClientIdLength);
+        if (query.HasErrors)
+        {
+            return ApiResults.Validation(query.Errors);
+        }
+
+        var deleted = new List<string>();
+        var skipped = new List<SkippedStream>();
+        foreach (var stream in Matching(stats, field, value))
+        {
+            if (IsExcluded(stream, excludeChannelId))
+            {
+                skipped.Add(new SkippedStream(stream.Id, "excluded_by_channel_id", null));
+                continue;
+            }
+
+            var stopData = EventData.Stopped("metadata_filter_deletion", stream,
+                new() { ["filter_field"] = field, ["filter_value"] = value, ["was_transcoded"] = false });
+            if (force)
+            {
+                if (lifecycle.RemoveStream(stream, stopData))
+                {
+                    deleted.Add(stream.Id);
+                }
+            }
+            else if (lifecycle.RemoveStreamIfUnwatched(stream, clientId, stopData, out var remaining))
+            {
+                deleted.Add(stream.Id);
+            }
+            else if (remaining > 0)
+            {
+                skipped.Add(new SkippedStream(stream.Id, "has_active_clients", remaining));
+            }
+        }
+
+        return TypedResults.Json(
+            new DeleteByMetadataResponse($"Deleted {deleted.Count} stream(s) matching {field}={value}", deleted, skipped, deleted.Count),
+            EdgeJsonContext.Api.DeleteByMetadataResponse);
+    }
+
+    private static IResult DeleteOldest(HttpContext context, StatsBuilder stats, StreamLifecycle lifecycle, TimeProvider time)
+    {
+        var query = new QueryValidator(context.Request.Query);
+        var field = query.Required("field");
+        var value = query.Required("value");
+        var excludeChannelId = query.Optional("exclude_channel_id");
+        if (query.HasErrors)
+        {
+            return ApiResults.Validation(query.Errors);
+        }
+
+        var oldest = Matching(stats, field, value)
+            .Where(s => !IsExcluded(s, excludeChannelId))
+            .MinBy(s => s.CreatedAt);
+        if (oldest is not null)
+        {
+            var age = Math.Round((time.GetUtcNow() - oldest.CreatedAt).TotalSeconds, 3);
+            var stopData = EventData.Stopped("oldest_stream_deletion", oldest,
+                new() { ["filter_field"] = field, ["filter_value"] = value, ["was_transcoded"] = false, ["stream_age_seconds"] = age });
+            if (lifecycle.RemoveStream(oldest, stopData))
+            {
+                return TypedResults.Json(
+                    new DeleteOldestResponse($"Deleted oldest stream matching {field}={value}", oldest.Id, age, 1),
+                    EdgeJsonContext.Api.DeleteOldestResponse);
+            }
+        }
+
+        return TypedResults.Json(
+            new DeleteOldestResponse($"No streams found matching {field}={value}", null, null, 0),
+            EdgeJsonContext.Api.DeleteOldestResponse);
+    }
+
+    // Deletes match only streams that have the field (the GET filter also matches a missing one with value="").
+    private static List<StreamRecord> Matching(StatsBuilder stats, string field, string value)
+        => stats.ListedStreams().Where(s => s.Definition.Metadata.TryGetValue(field, out var actual) && actual == value).ToList();
+
+    private static bool IsExcluded(StreamRecord stream, string? excludeChannelId)
+        => excludeChannelId is not null && stream.Definition.Metadata.TryGetValue("id", out var id) && id == excludeChannelId;
+}

@@ -1,0 +1,55 @@
+using System.Text.Json.Serialization;
+
+namespace M3uProxy.Edge.Api.Models;
+
+internal sealed record RootResponse(string Status, string Message, string Version, long Uptime, ProxyStats Stats);
+
+internal sealed record HealthResponse(
+    string Status,
+    string RootPath,
+    string Version,
+    long UptimeSeconds,
+    int ActiveStreams,
+    int ActiveClients,
+    long TotalBytesServed,
+    ProxyStats Stats);
+
+internal sealed record TestConnectionResponse(
+    bool Success,
+    string Message,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? StatusCode,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error,
+    string UrlTested);
+
+internal sealed record HardwareAccelerationInfo(bool Enabled, string Type, string? Device, IReadOnlyList<string> FfmpegArgs);
+
+internal sealed record RedisInfo(
+    bool Enabled,
+    bool PoolingEnabled,
+    string? Host,
+    int? Port,
+    string? Password,
+    int? Db,
+    int? MaxClientsPerStream,
+    int? StreamTimeout,
+    string? SharingStrategy);
+
+internal sealed record TranscodingInfo(bool Enabled, IReadOnlyDictionary<string, string> Profiles);
+
+internal sealed record ConfigurationInfo(string DefaultUserAgent, int ClientTimeout, int StreamTimeout, int CleanupInterval, int MaxRetries);
+
+internal sealed record WorkerInfo(string WorkerId, int HeartbeatInterval, bool MultiWorkerMode);
+
+/// <summary><c>GET /info</c>: the reference's keys, plus the server build and every effective setting (secrets hidden).</summary>
+internal sealed record InfoResponse(
+    string Version,
+    string Server,
+    string? FfmpegVersion,
+    string? StreamlinkVersion,
+    string? YtdlpVersion,
+    HardwareAccelerationInfo HardwareAcceleration,
+    RedisInfo Redis,
+    TranscodingInfo Transcoding,
+    ConfigurationInfo Configuration,
+    WorkerInfo Worker,
+    IReadOnlyDictionary<string, string?> Settings);

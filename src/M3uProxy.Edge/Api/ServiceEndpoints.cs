@@ -1,0 +1,113 @@
+using M3uProxy.Edge.Api.Models;
+using M3uProxy.Edge.Api.Validation;
+using M3uProxy.Edge.Configuration;
+using M3uProxy.Edge.Hosting;
+
+namespace M3uProxy.Edge.Api;
+
+/// <summary><c>/</c>, <c>/health</c>, <c>/info</c> and <c>/test-connection</c> (seed-spec §2.2, §2.7).</summary>
+internal static class ServiceEndpoints
+{
+    private static readonly TimeSpan _testConnectionTimeout = TimeSpan.FromSeconds(5);
+
+    public static IEndpointRouteBuilder MapServiceEndpoints(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/", (StatsBuilder stats, Uptime uptime) =>
+            TypedResults.Json(new RootResponse("running", "m3u proxy is running", ProxyVersion.Api, uptime.Seconds, stats.Proxy()), EdgeJsonContext.Api.RootResponse));
+        routes.MapGet("/health", (StatsBuilder stats, ProxySettings settings) =>
+        {
+            var proxy = stats.Proxy();
+            return TypedResults.Json(
+                new HealthResponse("healthy", settings.RootPath, ProxyVersion.Api, proxy.UptimeSeconds, proxy.ActiveStreams, proxy.ActiveClients, proxy.TotalBytesServed, proxy),
+                EdgeJsonContext.Api.HealthResponse);
+        });
+        routes.MapGet("/info", InfoAsync);
+        routes.MapPost("/test-connection", TestConnectionAsync);
+        return routes;
+    }
+
+    private static async Task<IResult> InfoAsync(ProxySettings settings, SettingsLoadResult configuration, ToolVersionProbe tools)
+    {
+        var ffmpeg = tools.GetAsync("ffmpeg", "-version");
+        var streamlink = settings.StreamlinkEnabled ? tools.GetAsync("streamlink", "--version") : Task.FromResult<string?>(null);
+        var ytdlp = settings.YtdlpEnabled ? tools.GetAsync("yt-dlp", "--version") : Task.FromResult<string?>(null);
+
+        var redis = settings.RedisEnabled
+            ? new RedisInfo(true, false, settings.RedisHost, settings.RedisPort, settings.RedisPassword.Length > 0 ? "***" : null, settings.RedisDb, null, null, null)
+            : new RedisInfo(false, false, null, null, null, null, null, null, null);
+        var workerId = settings.WorkerId.Length > 0 ? settings.WorkerId : "single";
+
+        return TypedResults.Json(
+            new InfoResponse(
+                Version: ProxyVersion.Api,
+                Server: ProxyVersion.Server,
+                FfmpegVersion: await ffmpeg,
+                StreamlinkVersion: await streamlink,
+                YtdlpVersion: await ytdlp,
+                HardwareAcceleration: new HardwareAccelerationInfo(false, "cpu", null, []),
+                Redis: redis,
+                Transcoding: new TranscodingInfo(false, new Dictionary<string, string>()),
+                Configuration: new ConfigurationInfo(settings.DefaultUserAgent, settings.ClientTimeoutSeconds, settings.StreamTimeoutSeconds, settings.CleanupIntervalSeconds, settings.DefaultMaxRetries),
+                Worker: new WorkerInfo(workerId, settings.HeartbeatIntervalSeconds, settings.WorkerId.Length > 0),
+                Settings: VisibleSettings(configuration)),
+            EdgeJsonContext.Api.InfoResponse);
+    }
+
+    // Every effective setting; a secret shows only whether it is set.
+    private static SortedDictionary<string, string?> VisibleSettings(SettingsLoadResult configuration)
+    {
+        var visible = new SortedDictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var setting in SettingsCatalog.All)
+        {
+            var value = configuration.Effective[setting.Name];
+            visible[setting.Name] = setting.IsSecret ? (string.IsNullOrEmpty(value) ? null : "***") : value;
+        }
+
+        return visible;
+    }
+
+    private static async Task<IResult> TestConnectionAsync(HttpContext context, ProxySettings settings, ControlHttpClient http)
+    {
+        if (await RequestBody.ReadAsync(context, settings.MaxRequestBodyBytes) is not { } body)
+        {
+            return Results.Empty;
+        }
+
+        if (!BodyValidator.TryOpen(body, out var validator, out var document, out var error))
+        {
+            return ApiResults.Validation(error!);
+        }
+
+        using (document)
+        {
+            var original = validator.RequiredUrl("url");
+            if (validator.HasErrors || original is null)
+            {
+                return ApiResults.Validation(validator.Errors);
+            }
+
+            var url = original.TrimEnd('/');
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+            timeout.CancelAfter(_testConnectionTimeout);
+            TestConnectionResponse answer;
+            try
+            {
+                using var response = await http.Client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+                var status = (int)response.StatusCode;
+                answer = status == 200
+                    ? new TestConnectionResponse(true, $"Successfully connected to {url}", status, null, url)
+                    : new TestConnectionResponse(false, "URL returned non-200 status code", status, null, url);
+            }
+            catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+            {
+                answer = new TestConnectionResponse(false, $"Connection timed out after {_testConnectionTimeout.TotalSeconds:0} seconds", null, "timeout", url);
+            }
+            catch (HttpRequestException exception)
+            {
+                answer = new TestConnectionResponse(false, $"Connection failed: Unable to connect to {original}", null, exception.Message, url);
+            }
+
+            return TypedResults.Json(answer, EdgeJsonContext.Api.TestConnectionResponse);
+        }
+    }
+}

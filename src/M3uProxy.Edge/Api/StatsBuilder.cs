@@ -1,0 +1,103 @@
+using M3uProxy.Edge.Api.Models;
+using M3uProxy.Edge.Clients;
+using M3uProxy.Edge.Hosting;
+using M3uProxy.Edge.Lifecycle;
+using M3uProxy.Edge.Streams;
+
+namespace M3uProxy.Edge.Api;
+
+/// <summary>Turns registry records into the reference's stats objects (seed-spec §10).</summary>
+internal sealed class StatsBuilder
+{
+    private const string HiddenHeaderValue = "***";
+
+    private readonly StreamLifecycle _lifecycle;
+    private readonly Uptime _uptime;
+
+    public StatsBuilder(StreamLifecycle lifecycle, Uptime uptime)
+    {
+        _lifecycle = lifecycle;
+        _uptime = uptime;
+    }
+
+    public IEnumerable<StreamRecord> ListedStreams()
+        => _lifecycle.Streams.Snapshot().Where(s => !s.Definition.IsVariant).OrderBy(s => s.CreatedAt);
+
+    public IEnumerable<ClientRecord> ConnectedClients()
+        => _lifecycle.Clients.Snapshot().Where(c => c.IsConnected).OrderBy(c => c.CreatedAt);
+
+    public ProxyStats Proxy()
+    {
+        var streams = _lifecycle.Streams.Snapshot();
+        var clients = _lifecycle.Clients.Snapshot();
+        var listed = streams.Where(s => !s.Definition.IsVariant).ToList();
+        return new ProxyStats(
+            TotalStreams: listed.Count,
+            ActiveStreams: listed.Count(s => s.ClientCount > 0),
+            TotalClients: clients.Count,
+            ActiveClients: clients.Count(c => c.IsConnected),
+            TotalBytesServed: streams.Sum(s => s.TotalBytesServed),
+            TotalSegmentsServed: streams.Sum(s => s.TotalSegmentsServed),
+            UptimeSeconds: _uptime.Seconds);
+    }
+
+    public StreamStats Stream(StreamRecord stream)
+    {
+        var definition = stream.Definition;
+        var (bytes, segments, errors) = WithVariants(stream);
+        return new StreamStats(
+            StreamId: stream.Id,
+            OriginalUrl: definition.Url,
+            CurrentUrl: stream.CurrentUrl ?? definition.Url,
+            UserAgent: definition.UserAgent,
+            ClientCount: stream.ClientCount,
+            TotalBytesServed: bytes,
+            TotalSegmentsServed: segments,
+            ErrorCount: errors,
+            IsActive: true,
+            HasFailover: definition.HasFailover,
+            FailoverUrls: definition.FailoverUrls,
+            FailoverResolverUrl: definition.FailoverResolverUrl,
+            CurrentFailoverIndex: stream.CurrentFailoverIndex,
+            FailoverAttempts: stream.FailoverAttempts,
+            LastFailoverTime: Timestamps.Aware(stream.LastFailoverTime),
+            StreamType: StreamKindDetector.StatsLabel(definition.Kind, definition.Metadata),
+            CreatedAt: Timestamps.Aware(stream.CreatedAt),
+            LastAccess: Timestamps.Aware(stream.LastAccess),
+            Metadata: definition.Metadata,
+            Headers: HideValues(definition.Headers));
+    }
+
+    public static ClientStats Client(ClientRecord client) => new(
+        ClientId: client.ClientId,
+        StreamId: client.StreamId,
+        UserAgent: client.Identity.UserAgent,
+        IpAddress: client.Identity.IpAddress,
+        Username: client.Identity.Username,
+        BytesServed: client.BytesServed,
+        SegmentsServed: client.SegmentsServed,
+        CreatedAt: Timestamps.Aware(client.CreatedAt),
+        LastAccess: Timestamps.Aware(client.LastAccess),
+        IsConnected: client.IsConnected);
+
+    // Variant playlists' traffic counts toward their parent (seed-spec §4.5).
+    private (long Bytes, long Segments, long Errors) WithVariants(StreamRecord stream)
+    {
+        long bytes = stream.TotalBytesServed, segments = stream.TotalSegmentsServed, errors = stream.ErrorCount;
+        foreach (var other in _lifecycle.Streams.Snapshot())
+        {
+            if (other.Definition.ParentStreamId == stream.Id)
+            {
+                bytes += other.TotalBytesServed;
+                segments += other.TotalSegmentsServed;
+                errors += other.ErrorCount;
+            }
+        }
+
+        return (bytes, segments, errors);
+    }
+
+    // Upstream headers often carry credentials (cookies, tokens): show which are set, not their values.
+    private static Dictionary<string, string> HideValues(IReadOnlyDictionary<string, string> headers)
+        => headers.ToDictionary(h => h.Key, _ => HiddenHeaderValue, StringComparer.Ordinal);
+}

@@ -1,0 +1,101 @@
+using M3uProxy.Edge.Api.Models;
+using M3uProxy.Edge.Api.Validation;
+using M3uProxy.Edge.Configuration;
+using M3uProxy.Edge.Events;
+using M3uProxy.Edge.Lifecycle;
+using M3uProxy.Edge.Streams;
+
+namespace M3uProxy.Edge.Api;
+
+/// <summary><c>/streams</c>: create, list, inspect and delete streams (seed-spec §2.3).</summary>
+internal static class StreamEndpoints
+{
+    public static IEndpointRouteBuilder MapStreamEndpoints(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/streams", CreateAsync);
+        routes.MapGet("/streams", (StatsBuilder stats) =>
+        {
+            var streams = stats.ListedStreams().Select(stats.Stream).ToList();
+            return TypedResults.Json(new StreamListResponse(streams, streams.Count), EdgeJsonContext.Api.StreamListResponse);
+        });
+        routes.MapGet("/streams/{streamId}", (string streamId, StreamLifecycle lifecycle, StatsBuilder stats) =>
+        {
+            if (!TryGetListed(lifecycle, streamId, out var stream))
+            {
+                return ApiResults.StreamNotFound();
+            }
+
+            var clients = stats.ConnectedClients().Where(c => c.StreamId == stream.Id).Select(StatsBuilder.Client).ToList();
+            return TypedResults.Json(new StreamDetailResponse(stats.Stream(stream), clients, clients.Count), EdgeJsonContext.Api.StreamDetailResponse);
+        });
+        routes.MapDelete("/streams/{streamId}", (string streamId, StreamLifecycle lifecycle) =>
+        {
+            if (!TryGetListed(lifecycle, streamId, out var stream))
+            {
+                return ApiResults.StreamNotFound();
+            }
+
+            lifecycle.RemoveStream(stream, EventData.Stopped("manual_deletion", stream, new() { ["was_transcoded"] = false }));
+            return ApiResults.Message($"Stream {streamId} deleted");
+        });
+        routes.MapMetadataEndpoints();
+        return routes;
+    }
+
+    public static bool TryGetListed(StreamLifecycle lifecycle, string streamId, out StreamRecord stream)
+        => lifecycle.Streams.TryGet(streamId, out stream) && !stream.Definition.IsVariant;
+
+    private static async Task<IResult> CreateAsync(HttpContext context, StreamLifecycle lifecycle, EventBus events, ProxySettings settings)
+    {
+        if (await RequestBody.ReadAsync(context, settings.MaxRequestBodyBytes) is not { } body)
+        {
+            return Results.Empty;
+        }
+
+        if (!BodyValidator.TryOpen(body, out var validator, out var document, out var error))
+        {
+            return ApiResults.Validation(error!);
+        }
+
+        using (document)
+        {
+            if (CreateStreamRequest.Read(validator) is not { } request)
+            {
+                return ApiResults.Validation(validator.Errors);
+            }
+
+            var definition = new StreamDefinition(
+                request.Url,
+                request.FailoverUrls ?? [],
+                request.FailoverResolverUrl,
+                request.UserAgent ?? settings.DefaultUserAgent,
+                request.Headers ?? [],
+                request.Metadata ?? [],
+                request.StrictLiveTs ?? settings.StrictLiveTs,
+                request.UseStickySession ?? settings.UseStickySession,
+                request.Silence);
+
+            // A stream that has clients keeps its parameters (seed-spec §4.3): answer with what is in effect.
+            var stream = lifecycle.Upsert(definition, out _);
+            var effective = stream.Definition;
+            var isHls = effective.Kind == StreamKind.Hls;
+            var streamType = isHls ? "hls" : "direct";
+            var endpoint = isHls ? $"/hls/{stream.Id}/playlist.m3u8" : $"/stream/{stream.Id}";
+
+            events.Publish(EventType.StreamStarted, stream.Id, EventData.StreamStarted(effective, streamType));
+            return TypedResults.Json(
+                new CreateStreamResponse(
+                    StreamId: stream.Id,
+                    PrimaryUrl: request.Url,
+                    FailoverUrls: effective.FailoverUrls,
+                    UserAgent: effective.UserAgent,
+                    StreamType: streamType,
+                    StreamEndpoint: endpoint,
+                    PlaylistUrl: endpoint,
+                    DirectUrl: endpoint,
+                    Message: $"Stream created successfully ({streamType})",
+                    Metadata: request.Metadata),
+                EdgeJsonContext.Api.CreateStreamResponse);
+        }
+    }
+}

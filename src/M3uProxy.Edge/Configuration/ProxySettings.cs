@@ -1,0 +1,87 @@
+namespace M3uProxy.Edge.Configuration;
+
+/// <summary>
+/// The typed settings, filled by the configuration-binder source generator from the values
+/// <see cref="SettingsLoader"/> has already validated and normalized. Defaults live in
+/// <see cref="SettingsCatalog"/> only; nothing here repeats them.
+/// </summary>
+internal sealed class ProxySettings
+{
+    [ConfigurationKeyName("HOST")] public string Host { get; set; } = "";
+    [ConfigurationKeyName("PORT")] public int Port { get; set; }
+    [ConfigurationKeyName("ROOT_PATH")] public string RootPathSetting { get; set; } = "";
+    [ConfigurationKeyName("API_TOKEN")] public string ApiToken { get; set; } = "";
+    [ConfigurationKeyName("LOG_LEVEL")] public LogLevel LogLevel { get; set; }
+    [ConfigurationKeyName("LOG_FORMAT")] public string LogFormat { get; set; } = "";
+    [ConfigurationKeyName("APP_DEBUG")] public bool AppDebug { get; set; }
+
+    [ConfigurationKeyName("CLIENT_TIMEOUT")] public int ClientTimeoutSeconds { get; set; }
+    [ConfigurationKeyName("STREAM_TIMEOUT")] public int StreamTimeoutSeconds { get; set; }
+    [ConfigurationKeyName("CLEANUP_INTERVAL")] public int CleanupIntervalSeconds { get; set; }
+    [ConfigurationKeyName("WORKER_ID")] public string WorkerId { get; set; } = "";
+    [ConfigurationKeyName("HEARTBEAT_INTERVAL")] public int HeartbeatIntervalSeconds { get; set; }
+    [ConfigurationKeyName("ENABLE_CONNECTION_IDLE_MONITORING")] public bool EnableConnectionIdleMonitoring { get; set; }
+    [ConfigurationKeyName("CONNECTION_IDLE_ALERT_THRESHOLD")] public int ConnectionIdleAlertSeconds { get; set; }
+    [ConfigurationKeyName("CONNECTION_IDLE_ERROR_THRESHOLD")] public int ConnectionIdleErrorSeconds { get; set; }
+
+    [ConfigurationKeyName("DEFAULT_USER_AGENT")] public string DefaultUserAgent { get; set; } = "";
+    [ConfigurationKeyName("DEFAULT_CONNECTION_TIMEOUT")] public double ConnectTimeoutSeconds { get; set; }
+    [ConfigurationKeyName("DEFAULT_READ_TIMEOUT")] public double LiveReadTimeoutSeconds { get; set; }
+    [ConfigurationKeyName("VOD_READ_TIMEOUT")] public double VodReadTimeoutSeconds { get; set; }
+    [ConfigurationKeyName("DEFAULT_MAX_RETRIES")] public int DefaultMaxRetries { get; set; }
+
+    [ConfigurationKeyName("STREAM_RETRY_ATTEMPTS")] public int StreamRetryAttempts { get; set; }
+    [ConfigurationKeyName("STREAM_RETRY_DELAY")] public double StreamRetryDelaySeconds { get; set; }
+    [ConfigurationKeyName("STREAM_TOTAL_TIMEOUT")] public double StreamTotalTimeoutSeconds { get; set; }
+    [ConfigurationKeyName("STREAM_RETRY_EXPONENTIAL_BACKOFF")] public bool StreamRetryExponentialBackoff { get; set; }
+    [ConfigurationKeyName("LIVE_CHUNK_TIMEOUT_SECONDS")] public double LiveChunkTimeoutSeconds { get; set; }
+    [ConfigurationKeyName("MAX_FAILOVER_ATTEMPTS")] public int MaxFailoverAttempts { get; set; }
+    [ConfigurationKeyName("USE_STICKY_SESSION")] public bool UseStickySession { get; set; }
+
+    [ConfigurationKeyName("STRICT_LIVE_TS")] public bool StrictLiveTs { get; set; }
+    [ConfigurationKeyName("STRICT_LIVE_TS_PREBUFFER_SIZE")] public int StrictLiveTsPrebufferSize { get; set; }
+    [ConfigurationKeyName("STRICT_LIVE_TS_CIRCUIT_BREAKER_TIMEOUT")] public int StrictLiveTsCircuitBreakerTimeoutSeconds { get; set; }
+    [ConfigurationKeyName("STRICT_LIVE_TS_CIRCUIT_BREAKER_COOLDOWN")] public int StrictLiveTsCircuitBreakerCooldownSeconds { get; set; }
+    [ConfigurationKeyName("STRICT_LIVE_TS_PREBUFFER_TIMEOUT")] public int StrictLiveTsPrebufferTimeoutSeconds { get; set; }
+
+    [ConfigurationKeyName("ENABLE_SILENCE_DETECTION")] public bool EnableSilenceDetection { get; set; }
+    [ConfigurationKeyName("SILENCE_THRESHOLD_DB")] public double SilenceThresholdDb { get; set; }
+    [ConfigurationKeyName("SILENCE_DURATION")] public double SilenceDurationSeconds { get; set; }
+    [ConfigurationKeyName("SILENCE_CHECK_INTERVAL")] public double SilenceCheckIntervalSeconds { get; set; }
+    [ConfigurationKeyName("SILENCE_FAILOVER_THRESHOLD")] public int SilenceFailoverThreshold { get; set; }
+    [ConfigurationKeyName("SILENCE_MONITORING_GRACE_PERIOD")] public double SilenceMonitoringGracePeriodSeconds { get; set; }
+
+    [ConfigurationKeyName("REDIS_ENABLED")] public bool RedisEnabled { get; set; }
+    [ConfigurationKeyName("ENABLE_TRANSCODING_POOLING")] public bool EnableTranscodingPooling { get; set; }
+    [ConfigurationKeyName("REDIS_HOST")] public string RedisHost { get; set; } = "";
+    [ConfigurationKeyName("REDIS_SERVER_PORT")] public int RedisPort { get; set; }
+    [ConfigurationKeyName("REDIS_DB")] public int RedisDb { get; set; }
+    [ConfigurationKeyName("REDIS_PASSWORD")] public string RedisPassword { get; set; } = "";
+    [ConfigurationKeyName("STREAMLINK_ENABLED")] public bool StreamlinkEnabled { get; set; }
+    [ConfigurationKeyName("YTDLP_ENABLED")] public bool YtdlpEnabled { get; set; }
+
+    [ConfigurationKeyName("MAX_REQUEST_BODY_BYTES")] public int MaxRequestBodyBytes { get; set; }
+    [ConfigurationKeyName("MAX_URL_LENGTH")] public int MaxUrlLength { get; set; }
+    [ConfigurationKeyName("MAX_REQUEST_HEADERS_BYTES")] public int MaxRequestHeadersBytes { get; set; }
+
+    /// <summary><c>ROOT_PATH</c> as a path base: empty, or <c>/segment[/segment…]</c> without a trailing slash.</summary>
+    public string RootPath
+    {
+        get
+        {
+            var path = RootPathSetting.Trim().TrimEnd('/');
+            return path.Length == 0 || path[0] == '/' ? path : "/" + path;
+        }
+    }
+
+    public bool AuthEnabled => ApiToken.Length > 0;
+
+    public TimeSpan ClientTimeout => TimeSpan.FromSeconds(ClientTimeoutSeconds);
+
+    public TimeSpan StreamTimeout => TimeSpan.FromSeconds(StreamTimeoutSeconds);
+
+    public TimeSpan CleanupInterval => TimeSpan.FromSeconds(CleanupIntervalSeconds);
+
+    /// <summary>The level logs are written at: <c>APP_DEBUG</c> lowers <c>LOG_LEVEL</c> to Debug.</summary>
+    public LogLevel EffectiveLogLevel => AppDebug && LogLevel > LogLevel.Debug ? LogLevel.Debug : LogLevel;
+}

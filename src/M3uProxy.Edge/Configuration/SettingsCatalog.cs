@@ -1,0 +1,143 @@
+namespace M3uProxy.Edge.Configuration;
+
+/// <summary>
+/// Every environment variable the proxy reads: the reference's names and defaults (seed-spec §3),
+/// plus the few this proxy adds. This table drives validation at start-up, the effective
+/// configuration shown by <c>/info</c>, and a test that keeps <c>docs/configuration.md</c> true.
+/// </summary>
+internal static class SettingsCatalog
+{
+    private const string Server = "Server";
+    private const string Lifecycle = "Lifecycle and timeouts";
+    private const string Upstream = "Upstream HTTP";
+    private const string Retry = "Retry and failover";
+    private const string Strict = "Strict live TS (Kodi)";
+    private const string Monitoring = "Bitrate and silence monitoring";
+    private const string Redis = "Redis and multi-instance";
+    private const string Transcoding = "Transcoding and resolvers";
+    private const string Broadcast = "Network broadcast";
+    private const string Limits = "Limits (this proxy only)";
+
+    private const string RedisIssue = "Redis coordination";
+    private const string TranscodingIssue = "transcoding";
+    private const string FailoverIssue = "retry and failover";
+    private const string MonitoringIssue = "bitrate and silence monitoring";
+
+    public static IReadOnlyList<SettingDefinition> All { get; } =
+    [
+        // Server
+        new("HOST", SettingKind.Text, "0.0.0.0", "Address to listen on (`0.0.0.0` all IPv4, `::` all IPv6, or an IP).", Server) { PreferredAliases = ["M3U_PROXY_HOST"] },
+        new("PORT", SettingKind.Integer, "8085", "Port to listen on (0 picks a free port).", Server) { PreferredAliases = ["M3U_PROXY_PORT"], Minimum = 0, Maximum = 65535 },
+        new("ROOT_PATH", SettingKind.Text, "/m3u-proxy", "Path prefix; every route answers with and without it, and rewritten playlists use it. Empty disables it.", Server),
+        new("API_TOKEN", SettingKind.Secret, "", "When set, management routes require it as `X-API-Token` or `?api_token=`.", Server),
+        new("LOG_LEVEL", SettingKind.LogLevel, "INFO", "Python (`DEBUG`, `INFO`, `WARNING`, `ERROR`, `CRITICAL`) or .NET (`Trace` … `None`) level name.", Server),
+        new("LOG_FORMAT", SettingKind.Choice, "text", "`text` for one line per event, `json` for JSON console lines.", Server) { Choices = ["text", "json"] },
+        new("APP_DEBUG", SettingKind.Bool, "false", "Same as `LOG_LEVEL=DEBUG`.", Server),
+        new("RELOAD", SettingKind.Bool, "false", "Accepted for compatibility; a native binary does not auto-reload.", Server),
+        new("DOCS_URL", SettingKind.Text, "/docs", "Accepted for compatibility; no documentation UI is served.", Server),
+        new("REDOC_URL", SettingKind.Text, "/redoc", "Accepted for compatibility; no documentation UI is served.", Server),
+        new("OPENAPI_URL", SettingKind.Text, "/openapi.json", "Accepted for compatibility; no documentation UI is served.", Server),
+
+        // Lifecycle
+        new("CLIENT_TIMEOUT", SettingKind.Integer, "10", "Seconds after its last request that a client without an open response is dropped.", Lifecycle) { Minimum = 1, Maximum = 86400 },
+        new("STREAM_TIMEOUT", SettingKind.Integer, "60", "Seconds a stream with no clients is kept before it is reaped (`stream_stopped`, reason `inactive_timeout`). The reference uses 15.", Lifecycle) { Minimum = 1, Maximum = 86400 },
+        new("CLEANUP_INTERVAL", SettingKind.Integer, "30", "Seconds between reaper sweeps of idle clients and streams.", Lifecycle) { Minimum = 1, Maximum = 3600 },
+        new("SHARED_STREAM_GRACE", SettingKind.Integer, "3", "Seconds a transcoder outlives its last client.", Lifecycle) { Minimum = 0, Maximum = 3600, InactiveUntil = TranscodingIssue },
+        new("SHARED_STREAM_TIMEOUT", SettingKind.Integer, "30", "Accepted for compatibility (unused by the reference too).", Lifecycle) { Minimum = 0 },
+        new("STREAM_SHARING_STRATEGY", SettingKind.Text, "url_profile", "Accepted for compatibility (unused by the reference too).", Lifecycle),
+        new("MAX_CLIENTS_PER_SHARED_STREAM", SettingKind.Integer, "10", "Accepted for compatibility (unused by the reference too).", Lifecycle) { Minimum = 0 },
+        new("CHANGE_BUFFER_CHUNKS", SettingKind.Integer, "100", "Per-client buffer of the transcoder fan-out, in 32 KiB chunks.", Lifecycle) { Minimum = 1, Maximum = 100000, InactiveUntil = TranscodingIssue },
+        new("HEARTBEAT_INTERVAL", SettingKind.Integer, "30", "Seconds between Redis worker heartbeats.", Lifecycle) { Minimum = 1, InactiveUntil = RedisIssue },
+        new("WORKER_ID", SettingKind.Text, "", "Name of this instance in `/info` and in Redis.", Lifecycle),
+        new("ENABLE_CONNECTION_IDLE_MONITORING", SettingKind.Bool, "true", "Log clients that have received no data for long.", Lifecycle),
+        new("CONNECTION_IDLE_ALERT_THRESHOLD", SettingKind.Integer, "600", "Seconds without data before a warning is logged for a client.", Lifecycle) { Minimum = 1 },
+        new("CONNECTION_IDLE_ERROR_THRESHOLD", SettingKind.Integer, "1800", "Seconds without data before an error is logged for a client.", Lifecycle) { Minimum = 1 },
+
+        // Upstream
+        new("DEFAULT_USER_AGENT", SettingKind.Text, "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/115.0.0.0 Safari/537.36", "User-Agent sent upstream when a stream names none.", Upstream),
+        new("DEFAULT_CONNECTION_TIMEOUT", SettingKind.Number, "10.0", "Seconds to connect to an upstream.", Upstream) { Minimum = 0.1, Maximum = 600 },
+        new("DEFAULT_READ_TIMEOUT", SettingKind.Number, "30.0", "Seconds to wait for upstream response headers of a live stream.", Upstream) { Minimum = 0.1, Maximum = 3600 },
+        new("VOD_READ_TIMEOUT", SettingKind.Number, "3600.0", "Seconds to wait for upstream data of a VOD or HLS request.", Upstream) { Minimum = 0.1 },
+        new("VOD_WRITE_TIMEOUT", SettingKind.Number, "3600.0", "Accepted for compatibility.", Upstream) { Minimum = 0 },
+        new("LIVE_TV_WRITE_TIMEOUT", SettingKind.Number, "1800.0", "Accepted for compatibility.", Upstream) { Minimum = 0 },
+        new("DEFAULT_MAX_RETRIES", SettingKind.Integer, "3", "Shown by `/info` as `max_retries`.", Upstream) { Minimum = 0 },
+        new("DEFAULT_BACKOFF_FACTOR", SettingKind.Number, "1.5", "Accepted for compatibility (unused by the reference too).", Upstream) { Minimum = 0 },
+        new("DEFAULT_HEALTH_CHECK_INTERVAL", SettingKind.Number, "300.0", "Accepted for compatibility (unused by the reference too).", Upstream) { Minimum = 0 },
+        new("DEFAULT_RETRY_ATTEMPTS", SettingKind.Integer, "3", "Accepted for compatibility (unused by the reference too).", Upstream) { Minimum = 0 },
+        new("DEFAULT_RETRY_DELAY", SettingKind.Integer, "5", "Accepted for compatibility (unused by the reference too).", Upstream) { Minimum = 0 },
+        new("TEMP_DIR", SettingKind.Text, "/tmp/m3u-proxy-streams", "Accepted for compatibility (unused by the reference too).", Upstream),
+        new("LOG_FILE", SettingKind.Text, "m3u-proxy.log", "Accepted for compatibility; logs go to the console.", Upstream),
+
+        // Retry and failover
+        new("STREAM_RETRY_ATTEMPTS", SettingKind.Integer, "3", "Same-URL reconnects before failing over.", Retry) { Minimum = 0, Maximum = 1000, InactiveUntil = FailoverIssue },
+        new("STREAM_RETRY_DELAY", SettingKind.Number, "1.0", "Seconds between same-URL reconnects.", Retry) { Minimum = 0, Maximum = 600, InactiveUntil = FailoverIssue },
+        new("STREAM_TOTAL_TIMEOUT", SettingKind.Number, "30.0", "Seconds one outage may last across its retries (0 = unlimited). Counted from the first error.", Retry) { Minimum = 0, InactiveUntil = FailoverIssue },
+        new("STREAM_RETRY_EXPONENTIAL_BACKOFF", SettingKind.Bool, "false", "Multiply the retry delay by 1.5 per attempt.", Retry) { InactiveUntil = FailoverIssue },
+        new("LIVE_CHUNK_TIMEOUT_SECONDS", SettingKind.Number, "15.0", "Seconds without upstream data before a stream counts as stalled (0 disables).", Retry) { Minimum = 0, InactiveUntil = FailoverIssue },
+        new("MAX_FAILOVER_ATTEMPTS", SettingKind.Integer, "0", "Failovers per outage; 0 = one round of the failover list.", Retry) { Minimum = 0, InactiveUntil = FailoverIssue },
+        new("USE_STICKY_SESSION", SettingKind.Bool, "false", "Default for per-stream `use_sticky_session`: stay on the backend a redirect led to.", Retry) { InactiveUntil = FailoverIssue },
+
+        // Strict live TS
+        new("STRICT_LIVE_TS", SettingKind.Bool, "false", "Default for per-stream `strict_live_ts`.", Strict) { InactiveUntil = FailoverIssue },
+        new("STRICT_LIVE_TS_PREBUFFER_SIZE", SettingKind.Integer, "262144", "Bytes buffered before a strict-mode viewer gets its first byte.", Strict) { Minimum = 0, Maximum = 64L * 1024 * 1024, InactiveUntil = FailoverIssue },
+        new("STRICT_LIVE_TS_CIRCUIT_BREAKER_TIMEOUT", SettingKind.Integer, "2", "Seconds without data before the strict-mode circuit breaker opens.", Strict) { Minimum = 1, InactiveUntil = FailoverIssue },
+        new("STRICT_LIVE_TS_CIRCUIT_BREAKER_COOLDOWN", SettingKind.Integer, "60", "Seconds an upstream stays marked bad after the breaker opened.", Strict) { Minimum = 0, InactiveUntil = FailoverIssue },
+        new("STRICT_LIVE_TS_PREBUFFER_TIMEOUT", SettingKind.Integer, "10", "Upper bound in seconds on the strict-mode pre-buffer.", Strict) { Minimum = 0, InactiveUntil = FailoverIssue },
+
+        // Monitoring
+        new("ENABLE_BITRATE_MONITORING", SettingKind.Bool, "false", "Fail over when the upstream bitrate stays low.", Monitoring) { InactiveUntil = MonitoringIssue },
+        new("MIN_BITRATE_THRESHOLD", SettingKind.Integer, "62500", "Bytes per second below which a window counts as low.", Monitoring) { Minimum = 0, InactiveUntil = MonitoringIssue },
+        new("BITRATE_CHECK_INTERVAL", SettingKind.Number, "5.0", "Seconds per bitrate window.", Monitoring) { Minimum = 0.1, InactiveUntil = MonitoringIssue },
+        new("BITRATE_FAILOVER_THRESHOLD", SettingKind.Integer, "3", "Consecutive low windows that trigger a failover.", Monitoring) { Minimum = 1, InactiveUntil = MonitoringIssue },
+        new("BITRATE_MONITORING_GRACE_PERIOD", SettingKind.Number, "10.0", "Seconds after a (re)connect before bitrate is judged.", Monitoring) { Minimum = 0, InactiveUntil = MonitoringIssue },
+        new("ENABLE_SILENCE_DETECTION", SettingKind.Bool, "false", "Default for per-stream `enable_silence_detection`.", Monitoring) { InactiveUntil = MonitoringIssue },
+        new("SILENCE_THRESHOLD_DB", SettingKind.Number, "-50.0", "Audio level in dB under which audio counts as silent.", Monitoring) { Minimum = -200, Maximum = 0, InactiveUntil = MonitoringIssue },
+        new("SILENCE_DURATION", SettingKind.Number, "3.0", "Seconds of silence that make a window silent.", Monitoring) { Minimum = 0.1, InactiveUntil = MonitoringIssue },
+        new("SILENCE_CHECK_INTERVAL", SettingKind.Number, "10.0", "Seconds per silence window.", Monitoring) { Minimum = 0.1, InactiveUntil = MonitoringIssue },
+        new("SILENCE_FAILOVER_THRESHOLD", SettingKind.Integer, "3", "Consecutive silent windows that trigger a failover.", Monitoring) { Minimum = 1, InactiveUntil = MonitoringIssue },
+        new("SILENCE_MONITORING_GRACE_PERIOD", SettingKind.Number, "15.0", "Seconds after a (re)connect before silence is judged.", Monitoring) { Minimum = 0, InactiveUntil = MonitoringIssue },
+
+        // Redis
+        new("REDIS_ENABLED", SettingKind.Bool, "false", "Coordinate several instances through Redis.", Redis) { InactiveUntil = RedisIssue },
+        new("ENABLE_TRANSCODING_POOLING", SettingKind.Bool, "true", "Share one transcoder between the clients of a transcoded stream.", Redis),
+        new("REDIS_HOST", SettingKind.Text, "localhost", "Redis host.", Redis),
+        new("REDIS_SERVER_PORT", SettingKind.Integer, "6379", "Redis port.", Redis) { Minimum = 1, Maximum = 65535 },
+        new("REDIS_DB", SettingKind.Integer, "0", "Redis database number.", Redis) { Minimum = 0, Maximum = 65535 },
+        new("REDIS_PASSWORD", SettingKind.Secret, "", "Redis password (the reference falls back to `API_TOKEN`; this proxy does not).", Redis),
+        new("REDIS_URL", SettingKind.Secret, "", "Full Redis URL; overrides host, port, db and password.", Redis),
+
+        // Transcoding
+        new("STREAMLINK_ENABLED", SettingKind.Bool, "true", "Allow the streamlink resolver.", Transcoding),
+        new("YTDLP_ENABLED", SettingKind.Bool, "true", "Allow the yt-dlp resolver.", Transcoding),
+        new("HLS_TEMP_DIR", SettingKind.Text, "", "Base folder for transcoder HLS output (empty: the system temp folder).", Transcoding) { InactiveUntil = TranscodingIssue },
+        new("HLS_WAIT_TIME", SettingKind.Integer, "10", "Seconds the first playlist request waits for a transcoder's playlist.", Transcoding) { Minimum = 0, InactiveUntil = TranscodingIssue },
+        new("HLS_GC_ENABLED", SettingKind.Bool, "true", "Remove leftover transcoder folders.", Transcoding),
+        new("HLS_GC_INTERVAL", SettingKind.Integer, "600", "Seconds between transcoder folder clean-ups.", Transcoding) { Minimum = 1 },
+        new("HLS_GC_AGE_THRESHOLD", SettingKind.Integer, "3600", "Minimum age in seconds of a folder the clean-up removes.", Transcoding) { Minimum = 0 },
+        new("HW_ACCEL_AVAILABLE", SettingKind.Text, "", "Hardware acceleration hint from a container probe script (`true` or empty).", Transcoding) { InactiveUntil = TranscodingIssue },
+        new("HW_ACCEL_TYPE", SettingKind.Text, "", "Hardware type hint (`nvidia`, `intel`, `amd`, `vaapi`, `cpu`).", Transcoding) { InactiveUntil = TranscodingIssue },
+        new("HW_ACCEL_DEVICE", SettingKind.Text, "", "Hardware device hint (`cuda`, `vaapi`).", Transcoding) { InactiveUntil = TranscodingIssue },
+
+        // Broadcast
+        new("HLS_BROADCAST_DIR", SettingKind.Text, "/tmp/m3u-proxy-broadcasts", "Folder for network broadcast output.", Broadcast) { InactiveUntil = TranscodingIssue },
+        new("DVR_RECORDING_DIR", SettingKind.Text, "/tmp/m3u-proxy-dvr", "Folder for DVR recordings.", Broadcast) { InactiveUntil = TranscodingIssue },
+        new("BROADCAST_GC_ENABLED", SettingKind.Bool, "true", "Remove old broadcast folders.", Broadcast),
+        new("BROADCAST_CALLBACK_TIMEOUT", SettingKind.Integer, "3", "Seconds for a broadcast callback request.", Broadcast) { Minimum = 1 },
+        new("BROADCAST_MAX_START_RETRIES", SettingKind.Integer, "3", "Start attempts of a broadcast.", Broadcast) { Minimum = 0 },
+        new("BROADCAST_START_RETRY_WINDOW", SettingKind.Number, "300.0", "Seconds in which start retries are counted.", Broadcast) { Minimum = 0 },
+        new("BROADCAST_START_RETRY_COOLDOWN", SettingKind.Number, "15.0", "Seconds between broadcast start retries.", Broadcast) { Minimum = 0 },
+        new("BROADCAST_START_FAILURE_GRACE", SettingKind.Number, "3.0", "Seconds a new broadcast may fail before it counts as a failed start.", Broadcast) { Minimum = 0 },
+
+        // Limits
+        new("MAX_REQUEST_BODY_BYTES", SettingKind.Integer, "1048576", "Largest request body accepted (413 above it).", Limits) { Minimum = 1024, Maximum = 64L * 1024 * 1024 },
+        new("MAX_URL_LENGTH", SettingKind.Integer, "16384", "Longest request path and query accepted (414 above it).", Limits) { Minimum = 1024, Maximum = 65536 },
+        new("MAX_REQUEST_HEADERS_BYTES", SettingKind.Integer, "32768", "Largest total of request headers accepted (431 above it).", Limits) { Minimum = 4096, Maximum = 65536 },
+    ];
+
+    private static readonly Dictionary<string, SettingDefinition> _byName =
+        All.ToDictionary(s => s.Name, StringComparer.OrdinalIgnoreCase);
+
+    public static SettingDefinition Get(string name) => _byName[name];
+
+    public static bool TryGet(string name, out SettingDefinition? definition) => _byName.TryGetValue(name, out definition);
+}

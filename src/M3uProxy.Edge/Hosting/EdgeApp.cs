@@ -1,0 +1,145 @@
+using System.Net;
+using M3uProxy.Edge.Api;
+using M3uProxy.Edge.Clients;
+using M3uProxy.Edge.Configuration;
+using M3uProxy.Edge.Events;
+using M3uProxy.Edge.Http;
+using M3uProxy.Edge.Lifecycle;
+using M3uProxy.Edge.Streams;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace M3uProxy.Edge.Hosting;
+
+/// <summary>
+/// Composes the proxy: Kestrel, logging, services, middleware and routes. <c>Program</c> and the
+/// functional tests both build the app here, so tests run exactly what ships.
+/// </summary>
+internal static class EdgeApp
+{
+    public static WebApplication Build(SettingsLoadResult configuration, TimeProvider? timeProvider = null)
+    {
+        var settings = configuration.Settings;
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+
+        // Settings were read and validated already; nothing else may reinterpret the environment.
+        builder.Configuration.Sources.Clear();
+        builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, settings));
+        ConfigureLogging(builder.Logging, settings);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, EdgeJsonContext.Api));
+        AddProxyServices(builder.Services, configuration, timeProvider ?? TimeProvider.System);
+
+        var app = builder.Build();
+        UsePipeline(app, settings);
+        MapRoutes(app);
+
+        var lifecycle = app.Services.GetRequiredService<StreamLifecycle>();
+        var events = app.Services.GetRequiredService<EventBus>();
+        app.Lifetime.ApplicationStopping.Register(() => lifecycle.StopAll("server_shutdown"));
+        app.Lifetime.ApplicationStopped.Register(events.CompleteAll);
+        app.Lifetime.ApplicationStarted.Register(() => WarnAboutInactiveCapabilities(app, configuration));
+        return app;
+    }
+
+    private static void ConfigureKestrel(KestrelServerOptions kestrel, ProxySettings settings)
+    {
+        kestrel.AddServerHeader = false;
+        // The app's own checks (413/414/431 with JSON) sit below these limits and answer first.
+        kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes;
+        kestrel.Limits.MaxRequestLineSize = (settings.MaxUrlLength * 2) + 1024;
+        kestrel.Limits.MaxRequestHeadersTotalSize = settings.MaxRequestHeadersBytes * 2;
+        kestrel.Limits.MaxRequestHeaderCount = 200;
+
+        var host = settings.Host.Trim();
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            kestrel.ListenLocalhost(settings.Port);
+        }
+        else
+        {
+            kestrel.Listen(IPAddress.Parse(host), settings.Port);
+        }
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging, ProxySettings settings)
+    {
+        logging.ClearProviders();
+        if (settings.LogFormat == "json")
+        {
+            logging.AddJsonConsole(o =>
+            {
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ";
+            });
+        }
+        else
+        {
+            logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
+            });
+        }
+
+        var level = settings.EffectiveLogLevel;
+        logging.SetMinimumLevel(level);
+        // ASP.NET logs a line per request at Information: keep those out unless tracing.
+        logging.AddFilter("Microsoft.AspNetCore", level <= LogLevel.Trace ? level : LogLevel.Warning > level ? LogLevel.Warning : level);
+    }
+
+    private static void AddProxyServices(IServiceCollection services, SettingsLoadResult configuration, TimeProvider time)
+    {
+        services.AddSingleton(time);
+        services.AddSingleton(configuration);
+        services.AddSingleton(configuration.Settings);
+        services.AddSingleton<Uptime>();
+        services.AddSingleton<IStreamRegistry, InMemoryStreamRegistry>();
+        services.AddSingleton<ClientRegistry>();
+        services.AddSingleton<EventBus>();
+        services.AddSingleton<StreamLifecycle>();
+        services.AddSingleton<StatsBuilder>();
+        services.AddSingleton<ControlHttpClient>();
+        services.AddSingleton<ToolVersionProbe>();
+        services.AddHostedService<StreamReaper>();
+    }
+
+    private static void UsePipeline(WebApplication app, ProxySettings settings)
+    {
+        app.UseMiddleware<ErrorBodyMiddleware>();
+        app.UseMiddleware<RequestLimitsMiddleware>();
+        app.UseMiddleware<CorsMiddleware>();
+        if (settings.RootPath.Length > 0)
+        {
+            // Strips ROOT_PATH when present, so every route answers with and without it (seed-spec §1.1).
+            app.UsePathBase(settings.RootPath);
+        }
+
+        app.UseRouting();
+        app.UseMiddleware<ApiTokenMiddleware>();
+    }
+
+    private static void MapRoutes(WebApplication app)
+    {
+        // Unauthenticated liveness for container health checks and load balancers: no details.
+        app.MapGet("/livez", () => Results.Text("ok"));
+
+        var management = app.MapGroup("").WithMetadata(ManagementEndpoint.Instance);
+        management.MapServiceEndpoints();
+        management.MapStreamEndpoints();
+        management.MapStatsEndpoints();
+        management.MapClientEndpoints();
+        management.MapUnavailableManagementEndpoints();
+
+        app.MapUnavailablePlaybackEndpoints();
+    }
+
+    private static void WarnAboutInactiveCapabilities(WebApplication app, SettingsLoadResult configuration)
+    {
+        var inactive = configuration.RequestedInactiveCapabilities().ToList();
+        if (inactive.Count > 0)
+        {
+            HostingLog.CapabilitiesInactive(app.Logger, string.Join(", ", inactive));
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using System.Security.Cryptography;
+using System.Text;
+using M3uProxy.Edge.Api;
+using M3uProxy.Edge.Configuration;
+
+namespace M3uProxy.Edge.Http;
+
+/// <summary>
+/// Authentication as the reference does it (seed-spec §1.2): management routes need the token as
+/// the <c>X-API-Token</c> header or the <c>api_token</c> query parameter (the header wins); 401
+/// when missing, 403 when wrong, both with <c>WWW-Authenticate: Bearer</c>. Compared in
+/// constant time. Playback routes carry no <see cref="ManagementEndpoint"/> and pass.
+/// </summary>
+internal sealed class ApiTokenMiddleware
+{
+    private const string MissingToken = "API token required. Provide token via X-API-Token header or api_token query parameter.";
+    private const string InvalidToken = "Invalid API token";
+
+    private readonly RequestDelegate _next;
+    private readonly byte[] _token;
+
+    public ApiTokenMiddleware(RequestDelegate next, ProxySettings settings)
+    {
+        _next = next;
+        _token = Encoding.UTF8.GetBytes(settings.ApiToken);
+    }
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        if (_token.Length == 0 || context.GetEndpoint()?.Metadata.GetMetadata<ManagementEndpoint>() is null)
+        {
+            return _next(context);
+        }
+
+        return IsValid(context.Request, out var missing) ? _next(context) : RejectAsync(context.Response, missing);
+    }
+
+    /// <summary>True when the request presents the configured token (header first, then query).</summary>
+    public bool IsValid(HttpRequest request, out bool missing)
+    {
+        var presented = request.Headers["X-API-Token"].ToString();
+        if (presented.Length == 0)
+        {
+            presented = request.Query["api_token"].ToString();
+        }
+
+        missing = presented.Length == 0;
+        return !missing && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), _token);
+    }
+
+    private static Task RejectAsync(HttpResponse response, bool missing)
+    {
+        response.Headers.WWWAuthenticate = "Bearer";
+        return missing
+            ? ApiResults.WriteDetailAsync(response, StatusCodes.Status401Unauthorized, MissingToken)
+            : ApiResults.WriteDetailAsync(response, StatusCodes.Status403Forbidden, InvalidToken);
+    }
+}

@@ -1,0 +1,253 @@
+using System.Text.Json.Nodes;
+using M3uProxy.Edge.Clients;
+using M3uProxy.Edge.Configuration;
+using M3uProxy.Edge.Events;
+using M3uProxy.Edge.Streams;
+
+namespace M3uProxy.Edge.Lifecycle;
+
+/// <summary>
+/// The one place where clients join and leave streams and streams end. Membership changes run
+/// under one lock (they are rare next to data transfer), so races between a last client leaving,
+/// a DELETE, the reaper and a re-POST resolve in one order, and each stream lifetime ends with
+/// exactly one <c>stream_stopped</c>.
+/// </summary>
+internal sealed class StreamLifecycle
+{
+    private readonly IStreamRegistry _streams;
+    private readonly ClientRegistry _clients;
+    private readonly EventBus _events;
+    private readonly TimeProvider _time;
+    private readonly ProxySettings _settings;
+    private readonly ILogger<StreamLifecycle> _logger;
+    private readonly Lock _gate = new();
+
+    public StreamLifecycle(IStreamRegistry streams, ClientRegistry clients, EventBus events, TimeProvider time, ProxySettings settings, ILogger<StreamLifecycle> logger)
+    {
+        _streams = streams;
+        _clients = clients;
+        _events = events;
+        _time = time;
+        _settings = settings;
+        _logger = logger;
+    }
+
+    public IStreamRegistry Streams => _streams;
+
+    public ClientRegistry Clients => _clients;
+
+    public StreamRecord Upsert(StreamDefinition definition, out StreamUpsertOutcome outcome)
+    {
+        lock (_gate)
+        {
+            return _streams.GetOrCreate(definition, _time.GetUtcNow(), out outcome);
+        }
+    }
+
+    /// <summary>
+    /// Registers a client on a stream, emitting <c>client_connected</c> once per client per
+    /// stream. A client id that was on another stream leaves that one first. Returns null when
+    /// the stream has been removed meanwhile.
+    /// </summary>
+    public ClientRecord? RegisterClient(StreamRecord stream, string clientId, ClientIdentity identity)
+    {
+        var now = _time.GetUtcNow();
+        lock (_gate)
+        {
+            if (!_streams.TryGet(stream.Id, out var current) || !ReferenceEquals(current, stream))
+            {
+                return null;
+            }
+
+            if (_clients.TryGet(clientId, out var existing))
+            {
+                if (existing.StreamId == stream.Id && stream.HasClient(clientId))
+                {
+                    existing.Touch(now);
+                    stream.Touch(now);
+                    return existing;
+                }
+
+                DisconnectCore(existing, connectionId: null, now, endsLifetime: true);
+            }
+
+            var client = new ClientRecord(clientId, stream.Id, identity, now);
+            _clients.TryAdd(client);
+            stream.AddClient(clientId);
+            stream.BeginLifetime();
+            stream.Touch(now);
+            _events.Publish(EventType.ClientConnected, stream.Id, EventData.ClientConnected(client, stream));
+            LifecycleLog.ClientConnected(_logger, clientId, stream.Id, stream.ClientCount);
+            return client;
+        }
+    }
+
+    /// <summary>Removes a client; the last client of a stream ends the stream's lifetime.</summary>
+    public bool DisconnectClient(ClientRecord client, string? connectionId = null)
+    {
+        lock (_gate)
+        {
+            return DisconnectCore(client, connectionId, _time.GetUtcNow(), endsLifetime: true);
+        }
+    }
+
+    /// <summary>
+    /// Removes a stream: claims its <c>stream_stopped</c>, ends its viewers, removes its clients
+    /// and publishes the event with <paramref name="stopData"/>. False when it was already gone.
+    /// </summary>
+    public bool RemoveStream(StreamRecord stream, JsonObject stopData)
+    {
+        lock (_gate)
+        {
+            return RemoveCore(stream, stopData);
+        }
+    }
+
+    /// <summary>
+    /// <c>DELETE /streams/by-metadata?force=false</c>: lets <paramref name="leavingClientId"/> leave
+    /// the stream (without ending its lifetime), then removes the stream only if nobody else
+    /// watches it. Atomic, so a client joining meanwhile is either counted or never joins.
+    /// </summary>
+    public bool RemoveStreamIfUnwatched(StreamRecord stream, string? leavingClientId, JsonObject stopData, out int remainingClients)
+    {
+        lock (_gate)
+        {
+            if (leavingClientId is not null && stream.HasClient(leavingClientId) && _clients.TryGet(leavingClientId, out var leaving))
+            {
+                DisconnectCore(leaving, connectionId: null, _time.GetUtcNow(), endsLifetime: false);
+            }
+
+            remainingClients = stream.ClientCount;
+            return remainingClients == 0 && RemoveCore(stream, stopData);
+        }
+    }
+
+    private bool RemoveCore(StreamRecord stream, JsonObject stopData)
+    {
+        if (!_streams.TryRemove(stream))
+        {
+            return false;
+        }
+
+        var ownsStop = stream.TryClaimStopped();
+        var now = _time.GetUtcNow();
+        foreach (var clientId in stream.ClientIds.ToArray())
+        {
+            if (_clients.TryGet(clientId, out var client))
+            {
+                DisconnectCore(client, connectionId: null, now, endsLifetime: false);
+            }
+        }
+
+        stream.EndViewers();
+        var reason = stopData["reason"]?.GetValue<string>() ?? "unknown";
+        LifecycleLog.StreamRemoved(_logger, stream.Id, reason);
+        if (ownsStop)
+        {
+            _events.Publish(EventType.StreamStopped, stream.Id, stopData);
+            LifecycleLog.StreamStopped(_logger, stream.Id, reason);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// One reaper sweep: clients without an open response and idle past <c>CLIENT_TIMEOUT</c>,
+    /// then streams without clients idle past <c>STREAM_TIMEOUT</c>.
+    /// </summary>
+    public (int Clients, int Streams) ReapIdle()
+    {
+        var now = _time.GetUtcNow();
+        var reapedClients = 0;
+        foreach (var client in _clients.Snapshot())
+        {
+            if (client.OpenResponses == 0 && now - client.LastAccess > _settings.ClientTimeout && DisconnectClient(client))
+            {
+                reapedClients++;
+            }
+        }
+
+        var reapedStreams = 0;
+        foreach (var stream in _streams.Snapshot())
+        {
+            if (stream.ClientCount == 0 && now - stream.LastAccess > _settings.StreamTimeout)
+            {
+                var data = EventData.Stopped("inactive_timeout", stream, new() { ["timeout_seconds"] = _settings.StreamTimeoutSeconds });
+                if (RemoveStream(stream, data))
+                {
+                    reapedStreams++;
+                }
+            }
+        }
+
+        LogIdleClients(now);
+        return (reapedClients, reapedStreams);
+    }
+
+    /// <summary>Ends every stream, for shutdown: viewers end, each stream gets its <c>stream_stopped</c>.</summary>
+    public int StopAll(string reason)
+    {
+        var streams = _streams.Snapshot();
+        LifecycleLog.ShuttingDown(_logger, streams.Count);
+        foreach (var stream in streams)
+        {
+            RemoveStream(stream, EventData.Stopped(reason, stream));
+        }
+
+        return streams.Count;
+    }
+
+    private bool DisconnectCore(ClientRecord client, string? connectionId, DateTimeOffset now, bool endsLifetime)
+    {
+        if (!_clients.TryRemove(client))
+        {
+            return false;
+        }
+
+        client.IsConnected = false;
+        _streams.TryGet(client.StreamId, out var stream);
+        _events.Publish(EventType.ClientDisconnected, client.StreamId, EventData.ClientDisconnected(client, stream, connectionId));
+        LifecycleLog.ClientDisconnected(_logger, client.ClientId, client.StreamId, client.BytesServed);
+        if (stream is not null && stream.RemoveClient(client.ClientId))
+        {
+            stream.Touch(now);
+            if (endsLifetime && stream.ClientCount == 0 && stream.TryClaimStopped())
+            {
+                _events.Publish(EventType.StreamStopped, stream.Id, EventData.LastClientLeft(client, stream));
+                LifecycleLog.StreamStopped(_logger, stream.Id, "last_client_disconnected");
+            }
+        }
+
+        return true;
+    }
+
+    private readonly HashSet<string> _idleWarned = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _idleErrored = new(StringComparer.Ordinal);
+
+    // Logs only, as the reference does (its idle events were never valid event types).
+    private void LogIdleClients(DateTimeOffset now)
+    {
+        if (!_settings.EnableConnectionIdleMonitoring)
+        {
+            return;
+        }
+
+        var alive = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var client in _clients.Snapshot())
+        {
+            alive.Add(client.ClientId);
+            var idleSeconds = (long)(now - (client.LastDataTime ?? client.CreatedAt)).TotalSeconds;
+            if (idleSeconds >= _settings.ConnectionIdleErrorSeconds && _idleErrored.Add(client.ClientId))
+            {
+                LifecycleLog.ClientIdleError(_logger, client.ClientId, idleSeconds);
+            }
+            else if (idleSeconds >= _settings.ConnectionIdleAlertSeconds && _idleWarned.Add(client.ClientId))
+            {
+                LifecycleLog.ClientIdleWarning(_logger, client.ClientId, idleSeconds);
+            }
+        }
+
+        _idleWarned.IntersectWith(alive);
+        _idleErrored.IntersectWith(alive);
+    }
+}
