@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Smoke test of the published native binary: start it on a free loopback port, wait for
+# /livez, create a stream, read it back, check auth, stop it with SIGTERM. Bounded in time.
+set -euo pipefail
+binary=${1:?usage: smoke-native.sh PATH/TO/m3u-proxy}
+[ -x "$binary" ] || { echo "smoke: $binary is not an executable" >&2; exit 1; }
+log=$(mktemp)
+token="smoke-$RANDOM$RANDOM"
+pid=""
+cleanup() { [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true; rm -f "$log"; }
+trap cleanup EXIT
+fail() { echo "smoke: FAIL: $*" >&2; echo "--- proxy log ---" >&2; cat "$log" >&2; exit 1; }
+
+HOST=127.0.0.1 PORT=0 API_TOKEN="$token" LOG_LEVEL=INFO "$binary" >"$log" 2>&1 &
+pid=$!
+
+base=""
+for _ in $(seq 1 100); do
+  base=$(grep -o 'Now listening on: http://127.0.0.1:[0-9]*' "$log" | head -n1 | sed 's/Now listening on: //') || true
+  [ -n "$base" ] && break
+  kill -0 "$pid" 2>/dev/null || fail "binary exited during start-up"
+  sleep 0.05
+done
+[ -n "$base" ] || fail "no listening address within 5 s"
+
+for _ in $(seq 1 100); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/livez")" = "200" ] && break
+  sleep 0.05
+done
+[ "$(curl -s "$base/livez")" = "ok" ] || fail "/livez did not answer ok"
+
+code=$(curl -s -o /dev/null -w '%{http_code}' "$base/m3u-proxy/streams")
+[ "$code" = "401" ] || fail "GET /streams without a token answered $code, expected 401"
+
+url="http://origin.invalid/live/user/pass/1234.ts"
+created=$(curl -sf -X POST -H "X-API-Token: $token" -H 'Content-Type: application/json' \
+  -d "{\"url\":\"$url\",\"metadata\":{\"id\":42,\"is_failover\":false}}" "$base/m3u-proxy/streams") || fail "POST /streams failed"
+id=$(printf '%s' "$url" | md5sum | cut -d' ' -f1)
+grep -q "\"stream_id\":\"$id\"" <<<"$created" || fail "POST /streams answered $created"
+grep -q '"is_failover":"False"' <<<"$created" || fail "metadata not stringified: $created"
+
+stream=$(curl -sf -H "X-API-Token: $token" "$base/streams/$id") || fail "GET /streams/$id failed"
+grep -q '"stream_type":"Live Continuous"' <<<"$stream" || fail "GET /streams/$id answered $stream"
+
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "X-API-Token: $token" -H 'Content-Type: application/json' -d '{"url":"file:///etc/passwd"}' "$base/streams")
+[ "$code" = "422" ] || fail "file:// URL answered $code, expected 422"
+
+kill -TERM "$pid"
+for _ in $(seq 1 100); do
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.05
+done
+if kill -0 "$pid" 2>/dev/null; then fail "still running 5 s after SIGTERM"; fi
+wait "$pid" && status=0 || status=$?
+pid=""
+[ "$status" -eq 0 ] || fail "exit status $status after SIGTERM"
+grep -q "Stream $id stopped: server_shutdown" "$log" || fail "no stream_stopped on shutdown"
+echo "smoke: native binary OK ($(stat -c %s "$binary") bytes)"
