@@ -1,0 +1,26 @@
+namespace M3uProxy.Edge.FanOut;
+
+/// <summary>One viewer's cursor into a <see cref="FanOutBuffer"/>: a position and a wake-up signal, nothing copied.</summary>
+internal sealed class FanOutReader
+{
+    private long _skippedBytes;
+    private int _skips;
+
+    internal FanOutReader(long position) => Position = position;
+
+    /// <summary>The absolute stream position of the next byte this reader will send.</summary>
+    internal long Position { get; set; }
+
+    internal AsyncSignal Signal { get; } = new();
+
+    /// <summary>Bytes jumped over because this reader fell behind the buffer.</summary>
+    public long SkippedBytes => Interlocked.Read(ref _skippedBytes);
+
+    public int Skips => Volatile.Read(ref _skips);
+
+    internal void RecordSkip(long bytes)
+    {
+        Interlocked.Add(ref _skippedBytes, bytes);
+        Interlocked.Increment(ref _skips);
+    }
+}
