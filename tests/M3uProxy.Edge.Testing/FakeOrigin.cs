@@ -23,6 +23,8 @@ public sealed class FakeOrigin : IAsyncDisposable
     // Lets Kestrel's send loop hand the last write to the kernel before a drop/reset tears the socket
     // down: its output pipe acknowledges writes before the socket has sent them.
     private static readonly TimeSpan _faultSettle = TimeSpan.FromMilliseconds(100);
+    // How long a dropped connection waits for the client to close its side before aborting anyway.
+    private static readonly TimeSpan _dropLinger = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan _stallPoll = TimeSpan.FromMilliseconds(20);
 
     private readonly ConcurrentDictionary<string, OriginResource> _resources = new(StringComparer.Ordinal);
@@ -58,6 +60,8 @@ public sealed class FakeOrigin : IAsyncDisposable
         builder.WebHost.UseKestrelCore().ConfigureKestrel(options =>
         {
             options.AddServerHeader = false;
+            // A proxy under test may apply backpressure; Kestrel must not kill slow readers on its own.
+            options.Limits.MinResponseDataRate = null;
             options.Listen(IPAddress.Loopback, 0, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1;
@@ -372,13 +376,15 @@ public sealed class FakeOrigin : IAsyncDisposable
     /// <summary>Writes <paramref name="count"/> bytes from <paramref name="offset"/> (looping for live), applying body faults and pacing.</summary>
     private async Task SendBodyAsync(HttpContext context, string path, PathStatistics stats, OriginResource resource, long offset, long count, CancellationToken cancellationToken)
     {
+        // StartAsync only buffers the headers; flush so a client sees them even if the body stalls at byte 0.
+        var body = context.Response.Body;
         await context.Response.StartAsync(cancellationToken);
+        await body.FlushAsync(cancellationToken);
         if (HttpMethods.IsHead(context.Request.Method))
         {
             return;
         }
 
-        var body = context.Response.Body;
         var buffer = resource.IsLive ? new byte[resource.ChunkSize] : null;
         var position = offset;
         var sent = 0L;
@@ -403,7 +409,7 @@ public sealed class FakeOrigin : IAsyncDisposable
                 }
                 else
                 {
-                    context.Abort();
+                    await DropConnectionAsync(context, cancellationToken);
                 }
 
                 return;
@@ -434,6 +440,30 @@ public sealed class FakeOrigin : IAsyncDisposable
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Half-closes the socket (FIN after the data already sent), waits for the client to close its side,
+    /// then aborts the request. <see cref="HttpContext.Abort"/> alone is not a clean drop: Kestrel
+    /// disposes the socket while its receive is pending, and .NET unblocks that receive in a way that
+    /// sends an RST, which would make a drop indistinguishable from a reset.
+    /// </summary>
+    private async Task DropConnectionAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        if (_sockets.TryGetValue(context.Connection.Id, out var socket))
+        {
+            try
+            {
+                socket.Shutdown(SocketShutdown.Send);
+                await Task.Delay(_dropLinger, cancellationToken);
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                // The client closed its side (the expected way out), or the connection is already gone.
+            }
+        }
+
+        context.Abort();
     }
 
     /// <summary>

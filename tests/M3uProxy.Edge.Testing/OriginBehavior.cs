@@ -3,7 +3,9 @@ namespace M3uProxy.Edge.Testing;
 /// <summary>
 /// Faults a <see cref="FakeOrigin"/> resource injects, checked in declaration order: delay, status,
 /// redirect, required headers, then the body faults. When several body faults are set, the one
-/// with the smallest byte count fires (a reset wins a tie, then a drop, then a stall).
+/// with the smallest byte count fires (a reset wins a tie, then a drop, then a stall). Byte counts are
+/// body bytes of the one response (from the range start for a 206); a limit at or beyond the end of a
+/// finite body never fires.
 /// </summary>
 public sealed record OriginBehavior
 {
