@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+
+namespace M3uProxy.Edge.Testing;
+
+/// <summary>
+/// Real media encoded by ffmpeg once per machine and cached under <see cref="CacheFolder"/>.
+/// Each artifact is produced under a unique temporary name and moved into place atomically, so
+/// concurrent test processes never see a half-written file (the loser of a race just discards its copy).
+/// </summary>
+public static class TestMedia
+{
+    // Bump when the encoding arguments change so stale caches are not reused.
+    private const string Version = "v1";
+    private static readonly TimeSpan _ffmpegTimeout = TimeSpan.FromMinutes(3);
+    private static readonly ConcurrentDictionary<string, Lazy<Task<string>>> _inFlight = new(StringComparer.Ordinal);
+
+    private static readonly string[] _sourceArguments =
+    [
+        "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
+        "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000",
+        "-t", "10", "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-c:a", "aac",
+    ];
+
+    public static string CacheFolder { get; } = Path.Combine(Path.GetTempPath(), "m3uproxy-test-media");
+
+    /// <summary>The ffmpeg binary: <c>FFMPEG_PATH</c> if set, else <c>ffmpeg</c> from PATH.</summary>
+    public static string FfmpegPath => Environment.GetEnvironmentVariable("FFMPEG_PATH") is { Length: > 0 } path ? path : "ffmpeg";
+
+    /// <summary>About 10 s of 320x240 H.264 + AAC in MPEG-TS.</summary>
+    public static Task<string> GetTsFileAsync() => Once($"testsrc-{Version}.ts", target => RunFfmpegAsync([.. _sourceArguments, "-f", "mpegts", target]));
+
+    /// <summary>The same content as <see cref="GetTsFileAsync"/> in a faststart MP4.</summary>
+    public static Task<string> GetMp4FileAsync() => Once($"testsrc-{Version}.mp4", target => RunFfmpegAsync([.. _sourceArguments, "-movflags", "+faststart", "-f", "mp4", target]));
+
+    /// <summary>A VOD HLS folder (<c>index.m3u8</c> + <c>seg_NNN.ts</c>, 2 s segments) cut from the TS file.</summary>
+    public static Task<string> GetHlsFolderAsync() => Once($"hls-{Version}", async target =>
+    {
+        var ts = await GetTsFileAsync();
+        Directory.CreateDirectory(target);
+        await RunFfmpegAsync(
+        [
+            "-i", ts, "-c", "copy", "-f", "hls", "-hls_time", "2", "-hls_playlist_type", "vod",
+            "-hls_segment_filename", Path.Combine(target, "seg_%03d.ts"), Path.Combine(target, "index.m3u8"),
+        ]);
+    });
+
+    /// <summary>Runs ffmpeg quietly; throws with its stderr when it is missing, fails or hangs.</summary>
+    public static async Task RunFfmpegAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken = default)
+    {
+        var result = await ToolProcess.RunAsync(FfmpegPath, ["-hide_banner", "-loglevel", "error", "-nostdin", "-y", .. arguments], _ffmpegTimeout, cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"ffmpeg failed with exit code {result.ExitCode}: {string.Join(' ', arguments)}\n{result.StandardError}");
+        }
+    }
+
+    private static async Task<string> Once(string name, Func<string, Task> produce)
+    {
+        var lazy = _inFlight.GetOrAdd(name, key => new Lazy<Task<string>>(() => ProduceAsync(key, produce)));
+        try
+        {
+            return await lazy.Value;
+        }
+        catch
+        {
+            // Let a later caller retry instead of caching the failure forever.
+            _inFlight.TryRemove(new KeyValuePair<string, Lazy<Task<string>>>(name, lazy));
+            throw;
+        }
+    }
+
+    private static async Task<string> ProduceAsync(string name, Func<string, Task> produce)
+    {
+        var final = Path.Combine(CacheFolder, name);
+        var isFolder = Path.GetExtension(name).Length == 0;
+        if (isFolder ? Directory.Exists(final) : File.Exists(final))
+        {
+            return final;
+        }
+
+        Directory.CreateDirectory(CacheFolder);
+        // Keep the extension last: ffmpeg picks the muxer from it unless told otherwise.
+        var temporary = Path.Combine(CacheFolder, $"{Path.GetFileNameWithoutExtension(name)}.tmp-{Guid.NewGuid():N}{Path.GetExtension(name)}");
+        try
+        {
+            await produce(temporary);
+            if (isFolder)
+            {
+                try
+                {
+                    Directory.Move(temporary, final);
+                }
+                catch (IOException) when (Directory.Exists(final))
+                {
+                    // Another process won the race; its folder is equivalent.
+                }
+            }
+            else
+            {
+                File.Move(temporary, final, overwrite: true);
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(temporary))
+            {
+                Directory.Delete(temporary, recursive: true);
+            }
+            else if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
+        }
+
+        return final;
+    }
+}
