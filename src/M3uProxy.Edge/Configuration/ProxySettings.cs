@@ -60,6 +60,14 @@ internal sealed class ProxySettings
     [ConfigurationKeyName("STREAMLINK_ENABLED")] public bool StreamlinkEnabled { get; set; }
     [ConfigurationKeyName("YTDLP_ENABLED")] public bool YtdlpEnabled { get; set; }
 
+    [ConfigurationKeyName("LIVE_BUFFER_BYTES")] public long LiveBufferBytes { get; set; }
+    [ConfigurationKeyName("LIVE_JOIN_BURST_BYTES")] public long LiveJoinBurstBytes { get; set; }
+    [ConfigurationKeyName("LIVE_SLOW_CLIENT_POLICY")] public string LiveSlowClientPolicy { get; set; } = "";
+    [ConfigurationKeyName("VIEWER_WRITE_TIMEOUT")] public double ViewerWriteTimeoutSeconds { get; set; }
+    [ConfigurationKeyName("LIVE_LAST_VIEWER_GRACE")] public double LiveLastViewerGraceSeconds { get; set; }
+    [ConfigurationKeyName("UPSTREAM_MAX_REDIRECTS")] public int UpstreamMaxRedirects { get; set; }
+    [ConfigurationKeyName("VOD_RESUME_ATTEMPTS")] public int VodResumeAttempts { get; set; }
+
     [ConfigurationKeyName("MAX_REQUEST_BODY_BYTES")] public int MaxRequestBodyBytes { get; set; }
     [ConfigurationKeyName("MAX_URL_LENGTH")] public int MaxUrlLength { get; set; }
     [ConfigurationKeyName("MAX_REQUEST_HEADERS_BYTES")] public int MaxRequestHeadersBytes { get; set; }

@@ -17,6 +17,7 @@ internal static class SettingsCatalog
     private const string Transcoding = "Transcoding and resolvers";
     private const string Broadcast = "Network broadcast";
     private const string Limits = "Limits (this proxy only)";
+    private const string Continuous = "Continuous streams (this proxy only)";
 
     private const string RedisIssue = "Redis coordination";
     private const string TranscodingIssue = "transcoding";
@@ -56,7 +57,7 @@ internal static class SettingsCatalog
         // Upstream
         new("DEFAULT_USER_AGENT", SettingKind.Text, "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/115.0.0.0 Safari/537.36", "User-Agent sent upstream when a stream names none.", Upstream),
         new("DEFAULT_CONNECTION_TIMEOUT", SettingKind.Number, "10.0", "Seconds to connect to an upstream.", Upstream) { Minimum = 0.1, Maximum = 600 },
-        new("DEFAULT_READ_TIMEOUT", SettingKind.Number, "30.0", "Seconds to wait for upstream response headers of a live stream.", Upstream) { Minimum = 0.1, Maximum = 3600 },
+        new("DEFAULT_READ_TIMEOUT", SettingKind.Number, "30.0", "Seconds to wait for an upstream's response headers (then 504).", Upstream) { Minimum = 0.1, Maximum = 3600 },
         new("VOD_READ_TIMEOUT", SettingKind.Number, "3600.0", "Seconds to wait for upstream data of a VOD or HLS request.", Upstream) { Minimum = 0.1 },
         new("VOD_WRITE_TIMEOUT", SettingKind.Number, "3600.0", "Accepted for compatibility.", Upstream) { Minimum = 0 },
         new("LIVE_TV_WRITE_TIMEOUT", SettingKind.Number, "1800.0", "Accepted for compatibility.", Upstream) { Minimum = 0 },
@@ -127,6 +128,15 @@ internal static class SettingsCatalog
         new("BROADCAST_START_RETRY_WINDOW", SettingKind.Number, "300.0", "Seconds in which start retries are counted.", Broadcast) { Minimum = 0 },
         new("BROADCAST_START_RETRY_COOLDOWN", SettingKind.Number, "15.0", "Seconds between broadcast start retries.", Broadcast) { Minimum = 0 },
         new("BROADCAST_START_FAILURE_GRACE", SettingKind.Number, "3.0", "Seconds a new broadcast may fail before it counts as a failed start.", Broadcast) { Minimum = 0 },
+
+        // Continuous streams
+        new("LIVE_BUFFER_BYTES", SettingKind.Integer, "8388608", "Size of the buffer one live channel shares between its viewers; a viewer this far behind the upstream is moved forward or dropped.", Continuous) { Minimum = 262144, Maximum = 512L * 1024 * 1024 },
+        new("LIVE_JOIN_BURST_BYTES", SettingKind.Integer, "1048576", "How much recent data a viewer joining a running channel gets at once (starting at a PAT when one is there), so players start fast. 0 starts at the live edge.", Continuous) { Minimum = 0, Maximum = 512L * 1024 * 1024 },
+        new("LIVE_SLOW_CLIENT_POLICY", SettingKind.Choice, "skip", "What happens to a viewer that falls a whole buffer behind: `skip` moves it forward to a packet boundary, `disconnect` ends its response.", Continuous) { Choices = ["skip", "disconnect"] },
+        new("VIEWER_WRITE_TIMEOUT", SettingKind.Number, "10.0", "Seconds a write to a viewer may make no progress before the viewer counts as gone (half-open Wi-Fi clients).", Continuous) { Minimum = 0.5, Maximum = 3600 },
+        new("LIVE_LAST_VIEWER_GRACE", SettingKind.Number, "0", "Seconds a live upstream stays open after its last viewer leaves (cancelled as soon as that viewer opens another stream).", Continuous) { Minimum = 0, Maximum = 600 },
+        new("UPSTREAM_MAX_REDIRECTS", SettingKind.Integer, "10", "Redirects followed per upstream request.", Continuous) { Minimum = 0, Maximum = 30 },
+        new("VOD_RESUME_ATTEMPTS", SettingKind.Integer, "5", "Times a VOD response resumes (with a Range from the byte reached) after the upstream drops mid-body.", Continuous) { Minimum = 0, Maximum = 100 },
 
         // Limits
         new("MAX_REQUEST_BODY_BYTES", SettingKind.Integer, "1048576", "Largest request body accepted (413 above it).", Limits) { Minimum = 1024, Maximum = 64L * 1024 * 1024 },

@@ -91,7 +91,7 @@ internal sealed class FanOutBuffer : IDisposable
             long length = ChunkSize - offset;
             if (_readers.Length > 0)
             {
-                length = Math.Min(length, Volatile.Read(ref _leader) + _capacity - _written);
+                length = Math.Min(length, WriteLimit() - _written);
             }
 
             if (length > 0)
@@ -102,7 +102,7 @@ internal sealed class FanOutBuffer : IDisposable
             }
 
             _writerWaiting = true;
-            if (_readers.Length == 0 || Volatile.Read(ref _leader) + _capacity > _written)
+            if (_readers.Length == 0 || WriteLimit() > _written)
             {
                 _writerWaiting = false;
                 continue;
@@ -228,8 +228,6 @@ internal sealed class FanOutBuffer : IDisposable
         }
     }
 
-    public ValueTask WaitAsync(FanOutReader reader, CancellationToken cancellationToken) => reader.Signal.WaitAsync(cancellationToken);
-
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
@@ -244,6 +242,9 @@ internal sealed class FanOutBuffer : IDisposable
     // ---- helpers -------------------------------------------------------------------------------
 
     private int ChunkIndex(long position) => (int)(position / ChunkSize % _chunks.Length);
+
+    // How far the writer may reserve: never so far that the leading reader itself would count as lagging.
+    private long WriteLimit() => Volatile.Read(ref _leader) + _capacity - _safetyMargin;
 
     /// <summary>
     /// Where a reader starts: <paramref name="burstBytes"/> behind the live edge (within what is

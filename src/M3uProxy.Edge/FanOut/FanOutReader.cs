@@ -13,6 +13,9 @@ internal sealed class FanOutReader
 
     internal AsyncSignal Signal { get; } = new();
 
+    /// <summary>Waits until the writer publishes more bytes (or the buffer completes).</summary>
+    public ValueTask WaitForDataAsync(CancellationToken cancellationToken) => Signal.WaitAsync(cancellationToken);
+
     /// <summary>Bytes jumped over because this reader fell behind the buffer.</summary>
     public long SkippedBytes => Interlocked.Read(ref _skippedBytes);
 

@@ -3,9 +3,12 @@ using M3uProxy.Edge.Api;
 using M3uProxy.Edge.Clients;
 using M3uProxy.Edge.Configuration;
 using M3uProxy.Edge.Events;
+using M3uProxy.Edge.FanOut;
 using M3uProxy.Edge.Http;
 using M3uProxy.Edge.Lifecycle;
+using M3uProxy.Edge.Playback;
 using M3uProxy.Edge.Streams;
+using M3uProxy.Edge.Upstream;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace M3uProxy.Edge.Hosting;
@@ -16,7 +19,7 @@ namespace M3uProxy.Edge.Hosting;
 /// </summary>
 internal static class EdgeApp
 {
-    public static WebApplication Build(SettingsLoadResult configuration, TimeProvider? timeProvider = null)
+    public static WebApplication Build(SettingsLoadResult configuration, TimeProvider? timeProvider = null, UpstreamTlsPolicy? upstreamTls = null)
     {
         var settings = configuration.Settings;
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
@@ -27,7 +30,7 @@ internal static class EdgeApp
         ConfigureLogging(builder.Logging, settings);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, EdgeJsonContext.Api));
-        AddProxyServices(builder.Services, configuration, timeProvider ?? TimeProvider.System);
+        AddProxyServices(builder.Services, configuration, timeProvider ?? TimeProvider.System, upstreamTls);
 
         var app = builder.Build();
         UsePipeline(app, settings);
@@ -88,7 +91,7 @@ internal static class EdgeApp
         logging.AddFilter("Microsoft.AspNetCore", level <= LogLevel.Trace ? level : LogLevel.Warning > level ? LogLevel.Warning : level);
     }
 
-    private static void AddProxyServices(IServiceCollection services, SettingsLoadResult configuration, TimeProvider time)
+    private static void AddProxyServices(IServiceCollection services, SettingsLoadResult configuration, TimeProvider time, UpstreamTlsPolicy? upstreamTls)
     {
         services.AddSingleton(time);
         services.AddSingleton(configuration);
@@ -101,6 +104,14 @@ internal static class EdgeApp
         services.AddSingleton<StatsBuilder>();
         services.AddSingleton<ControlHttpClient>();
         services.AddSingleton<ToolVersionProbe>();
+        services.AddSingleton<ApiTokenValidator>();
+        services.AddSingleton(sp => new UpstreamClient(sp.GetRequiredService<ProxySettings>(), upstreamTls));
+        services.AddSingleton<LiveChannelRegistry>();
+        services.AddSingleton<ViewerWatchdog>();
+        services.AddHostedService(sp => sp.GetRequiredService<ViewerWatchdog>());
+        services.AddSingleton<LiveDelivery>();
+        services.AddSingleton<VodDelivery>();
+        services.AddSingleton<VodHead>();
         services.AddHostedService<StreamReaper>();
     }
 
@@ -131,6 +142,7 @@ internal static class EdgeApp
         management.MapClientEndpoints();
         management.MapUnavailableManagementEndpoints();
 
+        app.MapPlaybackEndpoints();
         app.MapUnavailablePlaybackEndpoints();
     }
 

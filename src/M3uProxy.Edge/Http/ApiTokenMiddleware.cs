@@ -1,7 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
 using M3uProxy.Edge.Api;
-using M3uProxy.Edge.Configuration;
 
 namespace M3uProxy.Edge.Http;
 
@@ -17,35 +14,22 @@ internal sealed class ApiTokenMiddleware
     private const string InvalidToken = "Invalid API token";
 
     private readonly RequestDelegate _next;
-    private readonly byte[] _token;
+    private readonly ApiTokenValidator _validator;
 
-    public ApiTokenMiddleware(RequestDelegate next, ProxySettings settings)
+    public ApiTokenMiddleware(RequestDelegate next, ApiTokenValidator validator)
     {
         _next = next;
-        _token = Encoding.UTF8.GetBytes(settings.ApiToken);
+        _validator = validator;
     }
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (_token.Length == 0 || context.GetEndpoint()?.Metadata.GetMetadata<ManagementEndpoint>() is null)
+        if (!_validator.Enabled || context.GetEndpoint()?.Metadata.GetMetadata<ManagementEndpoint>() is null)
         {
             return _next(context);
         }
 
-        return IsValid(context.Request, out var missing) ? _next(context) : RejectAsync(context.Response, missing);
-    }
-
-    /// <summary>True when the request presents the configured token (header first, then query).</summary>
-    public bool IsValid(HttpRequest request, out bool missing)
-    {
-        var presented = request.Headers["X-API-Token"].ToString();
-        if (presented.Length == 0)
-        {
-            presented = request.Query["api_token"].ToString();
-        }
-
-        missing = presented.Length == 0;
-        return !missing && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), _token);
+        return _validator.IsValid(context.Request, out var missing) ? _next(context) : RejectAsync(context.Response, missing);
     }
 
     private static Task RejectAsync(HttpResponse response, bool missing)

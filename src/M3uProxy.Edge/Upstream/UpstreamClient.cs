@@ -32,7 +32,8 @@ internal sealed class UpstreamClient : IDisposable
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
             MaxConnectionsPerServer = int.MaxValue,
-            ResponseDrainTimeout = TimeSpan.FromSeconds(1),
+            // A body left unread (a viewer left a live stream) closes its connection at once; never drain it.
+            MaxResponseDrainSize = 0,
             EnableMultipleHttp2Connections = true,
         };
         if (tlsPolicy?.Validate is { } validate)

@@ -26,7 +26,7 @@ public sealed class ProxyHost : IAsyncDisposable
 
     internal StreamLifecycle Lifecycle => Services.GetRequiredService<StreamLifecycle>();
 
-    public static async Task<ProxyHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? time = null)
+    public static async Task<ProxyHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? time = null, System.Net.Security.RemoteCertificateValidationCallback? upstreamCertificates = null)
     {
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
@@ -41,7 +41,7 @@ public sealed class ProxyHost : IAsyncDisposable
 
         var load = SettingsLoader.Load(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
         Assert.True(load.IsValid, string.Join("; ", load.Errors));
-        var app = EdgeApp.Build(load, time);
+        var app = EdgeApp.Build(load, time, upstreamCertificates is null ? null : new M3uProxy.Edge.Upstream.UpstreamTlsPolicy(upstreamCertificates));
         var events = app.Services.GetRequiredService<EventBus>().Subscribe("test-recorder", 100_000);
         await app.StartAsync(TestContext.Current.CancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -111,6 +111,20 @@ public sealed class ProxyHost : IAsyncDisposable
         }
 
         return ((int)response.StatusCode, body, response);
+    }
+
+    /// <summary>Creates a stream for <paramref name="url"/> and returns its <c>/stream/{id}</c> URL.</summary>
+    public async Task<string> StreamUrlAsync(string url, object? extra = null)
+    {
+        var json = await CreateStreamAsync(extra is null ? new { url } : MergeUrl(url, extra));
+        return new Uri(BaseAddress, "stream/" + (string?)json["stream_id"]).ToString();
+    }
+
+    private static Dictionary<string, object?> MergeUrl(string url, object extra)
+    {
+        var merged = JsonSerializer.SerializeToNode(extra, TestJson.Options)!.AsObject().ToDictionary(p => p.Key, p => (object?)p.Value);
+        merged["url"] = url;
+        return merged;
     }
 
     public Task<(int Status, JsonNode? Body, HttpResponseMessage Response)> GetAsync(string path, string? token = null)

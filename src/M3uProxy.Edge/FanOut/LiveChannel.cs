@@ -1,0 +1,158 @@
+namespace M3uProxy.Edge.FanOut;
+
+/// <summary>
+/// One live stream's single upstream, shared by all its viewers: a pump task moves bytes from
+/// the current <see cref="IByteSource"/> into a <see cref="FanOutBuffer"/>, asking its
+/// <see cref="IChannelSource"/> for the next source whenever one ends. Viewers read the buffer
+/// through their own <see cref="FanOutReader"/>.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The buffer is released when the pump and the last reader are done; the stop source has no timer.")]
+internal sealed partial class LiveChannel
+{
+    private readonly IChannelSource _source;
+    private readonly FanOutBuffer _buffer;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource<ChannelStart> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _gate = new();
+    private Task _pump = Task.CompletedTask;
+    private bool _pumpDone;
+    private long _upstreamBytes;
+
+    public LiveChannel(string streamId, IChannelSource source, long bufferBytes, ILogger logger)
+    {
+        StreamId = streamId;
+        _source = source;
+        _buffer = new FanOutBuffer(bufferBytes);
+        _logger = logger;
+    }
+
+    public string StreamId { get; }
+
+    public FanOutBuffer Buffer => _buffer;
+
+    /// <summary>True once the pump has finished (the source ended, failed, or the channel was stopped).</summary>
+    public bool HasEnded => Volatile.Read(ref _pumpDone);
+
+    public bool IsStopping => _stop.IsCancellationRequested;
+
+    /// <summary>Bytes read from upstream sources so far.</summary>
+    public long UpstreamBytes => Interlocked.Read(ref _upstreamBytes);
+
+    /// <summary>Completes when the first bytes are ready for viewers, or the first source failed.</summary>
+    public Task<ChannelStart> Started => _started.Task;
+
+    public void Start() => _pump = Task.Run(PumpAsync);
+
+    /// <summary>Stops reading upstream: the current source is released at once.</summary>
+    public void Stop() => _stop.Cancel();
+
+    public Task Completion => _pump;
+
+    public FanOutReader AddReader(long burstBytes) => _buffer.AddReader(burstBytes);
+
+    public void RemoveReader(FanOutReader reader)
+    {
+        _buffer.RemoveReader(reader);
+        ReleaseBufferIfIdle();
+    }
+
+    private async Task PumpAsync()
+    {
+        var token = _stop.Token;
+        SourceStop? previous = null;
+        var failed = false;
+        try
+        {
+            while (!token.IsCancellationRequested)
+            {
+                var source = await _source.OpenNextAsync(previous, token);
+                if (source is null)
+                {
+                    break;
+                }
+
+                Log.SourceOpened(_logger, StreamId, source.Description);
+                await using (source)
+                {
+                    _buffer.BeginSource();
+                    previous = await CopyAsync(source, token);
+                }
+
+                Log.SourceStopped(_logger, StreamId, previous.Kind.ToString(), previous.Error?.Message);
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // Stopped: the last viewer left, or the stream was removed.
+        }
+        catch (Exception exception)
+        {
+            failed = true;
+            _started.TrySetResult(new ChannelStart(false, exception));
+            Log.ChannelFailed(_logger, StreamId, exception.Message);
+        }
+        finally
+        {
+            _buffer.Complete(failed || previous?.Kind == SourceStopKind.Failed);
+            _started.TrySetResult(new ChannelStart(false, previous?.Error));
+            lock (_gate)
+            {
+                _pumpDone = true;
+            }
+
+            ReleaseBufferIfIdle();
+        }
+    }
+
+    private async Task<SourceStop> CopyAsync(IByteSource source, CancellationToken token)
+    {
+        try
+        {
+            while (true)
+            {
+                var memory = await _buffer.GetWriteMemoryAsync(token);
+                var read = await source.ReadAsync(memory, token);
+                if (read == 0)
+                {
+                    return new SourceStop(SourceStopKind.Ended);
+                }
+
+                Interlocked.Add(ref _upstreamBytes, read);
+                _buffer.Commit(memory, read);
+                if (!_started.Task.IsCompleted && _buffer.Published > 0)
+                {
+                    _started.TrySetResult(ChannelStart.Success);
+                }
+            }
+        }
+        catch (Exception exception) when (exception is IOException or HttpRequestException && !token.IsCancellationRequested)
+        {
+            return new SourceStop(SourceStopKind.Failed, exception);
+        }
+    }
+
+    // The pooled chunks go back only when nothing can read them: the pump is done and no reader is left.
+    private void ReleaseBufferIfIdle()
+    {
+        lock (_gate)
+        {
+            if (_pumpDone && _buffer.ReaderCount == 0)
+            {
+                _buffer.Dispose();
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(300, LogLevel.Debug, "Stream {StreamId}: reading {Source}")]
+        public static partial void SourceOpened(ILogger logger, string streamId, string source);
+
+        [LoggerMessage(301, LogLevel.Information, "Stream {StreamId}: upstream {Kind} ({Reason})")]
+        public static partial void SourceStopped(ILogger logger, string streamId, string kind, string? reason);
+
+        [LoggerMessage(302, LogLevel.Warning, "Stream {StreamId}: upstream failed: {Reason}")]
+        public static partial void ChannelFailed(ILogger logger, string streamId, string reason);
+    }
+}

@@ -1,0 +1,168 @@
+using M3uProxy.Edge.Clients;
+using M3uProxy.Edge.Configuration;
+using M3uProxy.Edge.Streams;
+using M3uProxy.Edge.Upstream;
+
+namespace M3uProxy.Edge.FanOut;
+
+/// <summary>
+/// One <see cref="LiveChannel"/> per live stream. Joining and leaving run under one lock, so a
+/// second viewer never opens a second upstream, even when many arrive at once, and the upstream
+/// closes as soon as the last viewer leaves (or after <c>LIVE_LAST_VIEWER_GRACE</c>, cut short
+/// when that viewer opens another stream — zapping on a one-connection line).
+/// </summary>
+internal sealed class LiveChannelRegistry
+{
+    private readonly Dictionary<string, ChannelEntry> _channels = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private readonly UpstreamClient _upstream;
+    private readonly ProxySettings _settings;
+    private readonly TimeProvider _time;
+    private readonly ILogger<LiveChannel> _logger;
+
+    public LiveChannelRegistry(UpstreamClient upstream, ProxySettings settings, TimeProvider time, ILogger<LiveChannel> logger)
+    {
+        _upstream = upstream;
+        _settings = settings;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Live channels with an open upstream (for stats).</summary>
+    public int OpenChannels
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _channels.Values.Count(e => !e.Channel.HasEnded);
+            }
+        }
+    }
+
+    public bool TryGet(string streamId, out LiveChannel channel)
+    {
+        lock (_gate)
+        {
+            channel = _channels.TryGetValue(streamId, out var entry) ? entry.Channel : null!;
+            return channel is not null;
+        }
+    }
+
+    /// <summary>Adds a viewer to the stream's channel, starting the channel if it has none running.</summary>
+    public (LiveChannel Channel, FanOutReader Reader) Join(StreamRecord stream, ClientIdentity viewer)
+    {
+        lock (_gate)
+        {
+            StopGraceChannelsOf(viewer, except: stream.Id);
+            if (!_channels.TryGetValue(stream.Id, out var entry) || entry.Channel.HasEnded || entry.Channel.IsStopping)
+            {
+                var channel = new LiveChannel(stream.Id, new UpstreamChannelSource(_upstream, stream), _settings.LiveBufferBytes, _logger);
+                entry = new ChannelEntry(channel);
+                _channels[stream.Id] = entry;
+                channel.Start();
+            }
+
+            entry.CancelGrace();
+            entry.Viewers++;
+            return (entry.Channel, entry.Channel.AddReader(_settings.LiveJoinBurstBytes));
+        }
+    }
+
+    /// <summary>Removes a viewer; the last one closes the upstream (now, or after the grace period).</summary>
+    public void Leave(LiveChannel channel, FanOutReader reader, ClientIdentity viewer)
+    {
+        lock (_gate)
+        {
+            channel.RemoveReader(reader);
+            if (!_channels.TryGetValue(channel.StreamId, out var entry) || !ReferenceEquals(entry.Channel, channel))
+            {
+                return; // an ended channel that a newer one replaced
+            }
+
+            if (--entry.Viewers > 0)
+            {
+                return;
+            }
+
+            var grace = TimeSpan.FromSeconds(_settings.LiveLastViewerGraceSeconds);
+            if (grace <= TimeSpan.Zero || channel.HasEnded)
+            {
+                Close(entry);
+                return;
+            }
+
+            entry.LastViewer = viewer;
+            entry.Grace = _time.CreateTimer(
+                static state =>
+                {
+                    var (registry, expired) = ((LiveChannelRegistry, ChannelEntry))state!;
+                    registry.CloseIfIdle(expired);
+                },
+                (this, entry),
+                grace,
+                Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>Stops a stream's channel (stream removed): its viewers drain and end.</summary>
+    public void Stop(string streamId)
+    {
+        lock (_gate)
+        {
+            if (_channels.TryGetValue(streamId, out var entry))
+            {
+                Close(entry);
+            }
+        }
+    }
+
+    private void CloseIfIdle(ChannelEntry entry)
+    {
+        lock (_gate)
+        {
+            if (entry.Viewers == 0 && _channels.TryGetValue(entry.Channel.StreamId, out var current) && ReferenceEquals(current, entry))
+            {
+                Close(entry);
+            }
+        }
+    }
+
+    private void StopGraceChannelsOf(ClientIdentity viewer, string except)
+    {
+        foreach (var entry in _channels.Values.ToList())
+        {
+            if (entry.Viewers == 0 && entry.Grace is not null && entry.Channel.StreamId != except && entry.LastViewer == viewer)
+            {
+                Close(entry);
+            }
+        }
+    }
+
+    private void Close(ChannelEntry entry)
+    {
+        entry.CancelGrace();
+        entry.Channel.Stop();
+        if (_channels.TryGetValue(entry.Channel.StreamId, out var current) && ReferenceEquals(current, entry))
+        {
+            _channels.Remove(entry.Channel.StreamId);
+        }
+    }
+
+    private sealed class ChannelEntry(LiveChannel channel)
+    {
+        public LiveChannel Channel { get; } = channel;
+
+        public int Viewers { get; set; }
+
+        public ITimer? Grace { get; set; }
+
+        public ClientIdentity? LastViewer { get; set; }
+
+        public void CancelGrace()
+        {
+            Grace?.Dispose();
+            Grace = null;
+        }
+    }
+}

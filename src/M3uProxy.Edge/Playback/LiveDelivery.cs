@@ -1,0 +1,125 @@
+using System.Buffers;
+using M3uProxy.Edge.Clients;
+using M3uProxy.Edge.Configuration;
+using M3uProxy.Edge.FanOut;
+using M3uProxy.Edge.Streams;
+
+namespace M3uProxy.Edge.Playback;
+
+/// <summary>
+/// Serves one viewer of a live stream from the channel's shared buffer: join (maybe starting the
+/// upstream), wait for the first bytes (502/504 if they never come), then copy from the viewer's
+/// cursor to its socket until it leaves or the stream ends.
+/// </summary>
+internal sealed partial class LiveDelivery
+{
+    private readonly LiveChannelRegistry _channels;
+    private readonly ViewerWatchdog _watchdog;
+    private readonly TimeProvider _time;
+    private readonly ILogger<LiveDelivery> _logger;
+    private readonly long _burstBytes;
+    private readonly bool _skipLaggards;
+
+    public LiveDelivery(LiveChannelRegistry channels, ViewerWatchdog watchdog, ProxySettings settings, TimeProvider time, ILogger<LiveDelivery> logger)
+    {
+        _channels = channels;
+        _watchdog = watchdog;
+        _time = time;
+        _logger = logger;
+        _burstBytes = settings.LiveJoinBurstBytes;
+        _skipLaggards = settings.LiveSlowClientPolicy == "skip";
+    }
+
+    public async Task ServeAsync(HttpContext context, StreamRecord stream, ClientRecord client, CancellationToken cancellationToken)
+    {
+        var (channel, reader) = _channels.Join(stream, client.Identity);
+        try
+        {
+            var start = await channel.Started.WaitAsync(cancellationToken);
+            if (!start.Started && channel.Buffer.Published == 0)
+            {
+                await UpstreamErrorResult.WriteAsync(context.Response, start.Error);
+                return;
+            }
+
+            var url = stream.CurrentUrl ?? stream.Definition.Url;
+            var contentType = MediaContentType.FromUrl(url) ?? (channel.Buffer.IsTransportStream ? MediaContentType.MpegTs : MediaContentType.Fallback);
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            PlaybackHeaders.Apply(context.Response, contentType, acceptRanges: false);
+            await context.Response.StartAsync(cancellationToken);
+            await CopyToViewerAsync(context, channel.Buffer, reader, stream, client, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The viewer left, or the stream was removed.
+        }
+        finally
+        {
+            _channels.Leave(channel, reader, client.Identity);
+            if (reader.Skips > 0)
+            {
+                Log.ViewerSkipped(_logger, client.ClientId, stream.Id, reader.Skips, reader.SkippedBytes);
+            }
+        }
+    }
+
+    private async Task CopyToViewerAsync(HttpContext context, FanOutBuffer buffer, FanOutReader reader, StreamRecord stream, ClientRecord client, CancellationToken cancellationToken)
+    {
+        var writer = context.Response.BodyWriter;
+        var progress = _watchdog.Watch(context);
+        try
+        {
+            while (true)
+            {
+                switch (buffer.TryRead(reader, out var data))
+                {
+                    case FanOutReadStatus.Data:
+                        writer.Write(data.Span);
+                        if (!buffer.IsIntact(reader.Position))
+                        {
+                            // Overtaken by the writer during the copy: never send a torn packet.
+                            Log.ViewerOvertaken(_logger, client.ClientId, stream.Id);
+                            context.Abort();
+                            return;
+                        }
+
+                        buffer.Advance(reader, data.Length);
+                        progress.Begin();
+                        var flush = await writer.FlushAsync(cancellationToken);
+                        progress.End();
+                        var now = _time.GetUtcNow();
+                        client.AddBytes(data.Length, now);
+                        stream.AddBytes(data.Length);
+                        if (flush.IsCompleted || flush.IsCanceled)
+                        {
+                            return;
+                        }
+
+                        break;
+                    case FanOutReadStatus.Empty:
+                        await reader.WaitForDataAsync(cancellationToken);
+                        break;
+                    case FanOutReadStatus.Lagging when _skipLaggards:
+                        buffer.Skip(reader, _burstBytes);
+                        break;
+                    default:
+                        // Lagging under the disconnect policy, or the stream ended.
+                        return;
+                }
+            }
+        }
+        finally
+        {
+            _watchdog.Forget(progress);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(310, LogLevel.Information, "Viewer {ClientId} of {StreamId} fell behind {Skips} times; skipped {Bytes} bytes")]
+        public static partial void ViewerSkipped(ILogger logger, string clientId, string streamId, int skips, long bytes);
+
+        [LoggerMessage(311, LogLevel.Warning, "Viewer {ClientId} of {StreamId} was overtaken by the upstream mid-copy; disconnected")]
+        public static partial void ViewerOvertaken(ILogger logger, string clientId, string streamId);
+    }
+}

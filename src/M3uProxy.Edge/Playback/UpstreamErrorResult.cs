@@ -1,0 +1,23 @@
+using M3uProxy.Edge.Api;
+using M3uProxy.Edge.Upstream;
+
+namespace M3uProxy.Edge.Playback;
+
+/// <summary>
+/// What a client gets when the upstream fails before the first byte: 504 for a timeout, 502
+/// otherwise, with a JSON reason (the reference answers an empty 200).
+/// </summary>
+internal static class UpstreamErrorResult
+{
+    public static Task WriteAsync(HttpResponse response, Exception? error)
+    {
+        var (status, detail) = error switch
+        {
+            UpstreamException { Failure: UpstreamFailure.Timeout } timeout => (StatusCodes.Status504GatewayTimeout, timeout.Message),
+            UpstreamException upstream => (StatusCodes.Status502BadGateway, upstream.Message),
+            null => (StatusCodes.Status502BadGateway, "Upstream ended before sending any data"),
+            _ => (StatusCodes.Status502BadGateway, "Upstream failed before sending any data"),
+        };
+        return ApiResults.WriteDetailAsync(response, status, detail);
+    }
+}
