@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using M3uProxy.Edge.Media.MpegTs;
 
 namespace M3uProxy.Edge.FanOut;
@@ -81,36 +82,49 @@ internal sealed class FanOutBuffer : IDisposable
 
     /// <summary>
     /// The next region the upstream may read into. Waits while the leading reader is a whole
-    /// buffer behind (back-pressure).
+    /// buffer behind (back-pressure); otherwise completes synchronously, without allocating.
     /// </summary>
-    public async ValueTask<Memory<byte>> GetWriteMemoryAsync(CancellationToken cancellationToken)
+    public ValueTask<Memory<byte>> GetWriteMemoryAsync(CancellationToken cancellationToken)
+        => TryGetWriteMemory(out var memory) ? new ValueTask<Memory<byte>>(memory) : WaitForWriteMemoryAsync(cancellationToken);
+
+    // Pooled builder: waiting for the leading reader must not allocate a state machine each time.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<Memory<byte>> WaitForWriteMemoryAsync(CancellationToken cancellationToken)
     {
-        while (true)
+        Memory<byte> memory;
+        while (!TryGetWriteMemory(out memory))
         {
-            var offset = (int)(_written % ChunkSize);
-            long length = ChunkSize - offset;
-            if (_readers.Length > 0)
-            {
-                length = Math.Min(length, WriteLimit() - _written);
-            }
-
-            if (length > 0)
-            {
-                // Announce the region before bytes land in it: readers behind it by a buffer are stale.
-                InterlockedMax(ref _reserved, _written + length);
-                return _chunks[ChunkIndex(_written)].AsMemory(offset, (int)length);
-            }
-
             _writerWaiting = true;
-            if (_readers.Length == 0 || WriteLimit() > _written)
+            if (_readers.Length > 0 && WriteLimit() <= _written)
             {
-                _writerWaiting = false;
-                continue;
+                await _writerSignal.WaitAsync(cancellationToken);
             }
 
-            await _writerSignal.WaitAsync(cancellationToken);
             _writerWaiting = false;
         }
+
+        return memory;
+    }
+
+    private bool TryGetWriteMemory(out Memory<byte> memory)
+    {
+        var offset = (int)(_written % ChunkSize);
+        long length = ChunkSize - offset;
+        if (_readers.Length > 0)
+        {
+            length = Math.Min(length, WriteLimit() - _written);
+        }
+
+        if (length <= 0)
+        {
+            memory = default;
+            return false;
+        }
+
+        // Announce the region before bytes land in it: readers behind it by a buffer are stale.
+        InterlockedMax(ref _reserved, _written + length);
+        memory = _chunks[ChunkIndex(_written)].AsMemory(offset, (int)length);
+        return true;
     }
 
     /// <summary>Publishes <paramref name="count"/> bytes just read into <paramref name="region"/> (whole packets for TS).</summary>

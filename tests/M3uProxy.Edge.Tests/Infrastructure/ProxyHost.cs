@@ -45,6 +45,8 @@ public sealed class ProxyHost : IAsyncDisposable
         var events = app.Services.GetRequiredService<EventBus>().Subscribe("test-recorder", 100_000);
         await app.StartAsync(TestContext.Current.CancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        // Listening on every address ([::] or 0.0.0.0): talk to it over IPv4 loopback.
+        address = address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal);
         return new ProxyHost(app, events, new Uri(address.TrimEnd('/') + "/"));
     }
 

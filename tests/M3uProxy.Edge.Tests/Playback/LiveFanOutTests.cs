@@ -48,15 +48,17 @@ public sealed class LiveFanOutTests
         var clients = Enumerable.Range(0, 60).Select(i => new MediaClient($"Player/{i}")).ToList();
         try
         {
-            using var barrier = new Barrier(clients.Count);
-            var viewers = clients.Select(client => Task.Run(async () =>
+            // An async gate (not a blocking Barrier, which would starve the thread pool) releases all at once.
+            var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var viewers = clients.Select(async client =>
             {
-                barrier.SignalAndWait(TestContext.Current.CancellationToken);
+                await go.Task;
                 using var response = await client.OpenAsync(url, cancellationToken: TestContext.Current.CancellationToken);
                 Assert.Equal(200, (int)response.StatusCode);
                 return await MediaClient.ReadAtLeastAsync(response, 188 * 200, TimeSpan.FromSeconds(20));
-            }, TestContext.Current.CancellationToken)).ToList();
+            }).ToList();
 
+            go.SetResult();
             var received = await Task.WhenAll(viewers);
 
             Assert.All(received, data => AssertAlignedAndContinuous(data));
@@ -319,6 +321,83 @@ public sealed class LiveFanOutTests
         Assert.Equal(400, (int)fileUrl.StatusCode);
         Assert.Equal(200, (int)allowed.StatusCode);
         AssertAlignedAndContinuous(await MediaClient.ReadAtLeastAsync(allowed, 188 * 20, TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task GracePeriod_KeepsUpstreamOpen_UntilTheViewerZapsToAnotherChannel()
+    {
+        await using var origin = await StartOriginAsync();
+        origin.AddLive("/live/user/pass/5678.ts", _packets, 400_000);
+        await using var proxy = await ProxyHost.StartAsync(new Dictionary<string, string?> { ["LIVE_LAST_VIEWER_GRACE"] = "30" });
+        var first = await proxy.StreamUrlAsync(origin.Url(ChannelPath));
+        var second = await proxy.StreamUrlAsync(origin.Url("/live/user/pass/5678.ts"));
+        using var client = new MediaClient("Kodi/21");
+
+        using (var response = await client.OpenAsync(first, cancellationToken: TestContext.Current.CancellationToken))
+        {
+            await MediaClient.ReadAtLeastAsync(response, 188 * 10, TimeSpan.FromSeconds(10));
+        }
+
+        await Task.Delay(1500, TestContext.Current.CancellationToken);
+        Assert.Equal(1, origin.OpenConnections); // still open: the grace period runs
+
+        using var zapped = await client.OpenAsync(second, cancellationToken: TestContext.Current.CancellationToken);
+        await MediaClient.ReadAtLeastAsync(zapped, 188 * 10, TimeSpan.FromSeconds(10));
+        await origin.WaitForOpenConnectionsAsync(1, TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
+        Assert.Equal(2, origin.TcpConnectionsAccepted);
+    }
+
+    [Fact]
+    public async Task ClientIdentity_ComesFromForwardedForUserAgentAndUsername()
+    {
+        await using var origin = await StartOriginAsync();
+        await using var proxy = await ProxyHost.StartAsync();
+        var url = await proxy.StreamUrlAsync(origin.Url(ChannelPath));
+        var streamId = url[(url.LastIndexOf('/') + 1)..];
+        using var client = new MediaClient("VLC/3.0.20 LibVLC/3.0.20");
+        using var request = new HttpRequestMessage(HttpMethod.Get, url + "?username=alice");
+        request.Headers.Add("X-Forwarded-For", " 203.0.113.7 , 10.0.0.1");
+        using var http = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 });
+        http.DefaultRequestHeaders.UserAgent.ParseAdd("VLC/3.0.20 LibVLC/3.0.20");
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+        await MediaClient.ReadAtLeastAsync(response, 188 * 10, TimeSpan.FromSeconds(10));
+
+        var (_, clients, _) = await proxy.GetAsync("clients");
+        var seen = clients!["clients"]!.AsArray().Single()!;
+        Assert.Equal("203.0.113.7", (string?)seen["ip_address"]);
+        Assert.Equal("alice", (string?)seen["username"]);
+        Assert.Equal(M3uProxy.Edge.Streams.StreamIds.DeriveClientId("203.0.113.7", "VLC/3.0.20 LibVLC/3.0.20", streamId, "alice"), (string?)seen["client_id"]);
+        Assert.Equal(streamId, (string?)seen["stream_id"]);
+    }
+
+    [Fact]
+    public async Task PeerAddress_IsShownAsPlainIpv4()
+    {
+        await using var origin = await StartOriginAsync();
+        await using var proxy = await ProxyHost.StartAsync(new Dictionary<string, string?> { ["HOST"] = "::" });
+        var url = await proxy.StreamUrlAsync(origin.Url(ChannelPath));
+        using var client = new MediaClient();
+        using var response = await client.OpenAsync(url, cancellationToken: TestContext.Current.CancellationToken);
+        await MediaClient.ReadAtLeastAsync(response, 188 * 10, TimeSpan.FromSeconds(10));
+
+        var (_, clients, _) = await proxy.GetAsync("clients");
+        Assert.Equal("127.0.0.1", (string?)clients!["clients"]![0]!["ip_address"]);
+    }
+
+    [Fact]
+    public async Task HlsSourceThroughStreamRoute_IsPassedThroughRaw()
+    {
+        await using var origin = await FakeOrigin.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+        const string playlist = "#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4,\nseg1.ts\n#EXT-X-ENDLIST\n";
+        origin.AddText("/vod/episode.m3u8", playlist, "application/vnd.apple.mpegurl");
+        await using var proxy = await ProxyHost.StartAsync();
+        var url = await proxy.StreamUrlAsync(origin.Url("/vod/episode.m3u8"));
+        using var client = new MediaClient();
+
+        using var response = await client.OpenAsync(url, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal("application/vnd.apple.mpegurl", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(playlist, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
 
     [Fact]
