@@ -11,7 +11,7 @@ APP     := src/M3uProxy.Edge/M3uProxy.Edge.csproj
 SLN     := M3uProxy.Edge.sln
 BINARY  := $(OUT)/m3u-proxy
 
-.PHONY: help run publish test deps build format format-check smoke dockerfile-check bench ci clean
+.PHONY: help run publish test deps build format format-check smoke dockerfile-check bench bench-compare ci clean
 
 help:
 	@echo "make run            build the native binary and start it (port 8085, in-memory)"
@@ -19,6 +19,7 @@ help:
 	@echo "make publish        Native AOT binary into $(OUT)/ (trim/AOT warnings are errors)"
 	@echo "make smoke          start the published binary and exercise it"
 	@echo "make bench          measure start-up time and idle memory of the published binary"
+	@echo "make bench-compare  origin vs nginx vs this proxy with ../shared/bench (~15 min; needs nginx, wrk)"
 	@echo "make format         apply dotnet format; make format-check verifies it"
 
 run: publish
@@ -51,6 +52,9 @@ dockerfile-check:
 
 bench: publish
 	./scripts/bench-startup.sh $(BINARY)
+
+bench-compare: publish
+	./scripts/bench-compare.sh $(BINARY)
 
 ci: test format-check publish smoke dockerfile-check
 

@@ -4,7 +4,7 @@ using System.Diagnostics;
 namespace M3uProxy.Edge.Testing;
 
 /// <summary>Runs a command-line tool (ffmpeg, ffprobe) to completion with a hard timeout, capturing its output.</summary>
-internal static class ToolProcess
+public static class ToolProcess
 {
     public static async Task<ToolResult> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken cancellationToken)
     {

@@ -50,6 +50,10 @@ public static class TsPacket
         return payloadUnitStart && pid == 0;
     }
 
+    /// <summary>True when the packet at <paramref name="offset"/> starts a PES packet or a section (payload_unit_start_indicator).</summary>
+    public static bool IsPayloadUnitStart(ReadOnlySpan<byte> data, int offset)
+        => offset >= 0 && offset + 2 <= data.Length && data[offset] == SyncByte && (data[offset + 1] & 0x40) != 0;
+
     /// <summary>
     /// Finds the first PAT-start packet at or after <paramref name="alignedOffset"/>, stepping a
     /// whole packet at a time. Returns -1 when none starts within the data.

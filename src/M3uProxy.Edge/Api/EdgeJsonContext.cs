@@ -22,6 +22,7 @@ namespace M3uProxy.Edge.Api;
 [JsonSerializable(typeof(CountsByMetadataResponse))]
 [JsonSerializable(typeof(DeleteByMetadataResponse))]
 [JsonSerializable(typeof(DeleteOldestResponse))]
+[JsonSerializable(typeof(FailoverResponse))]
 [JsonSerializable(typeof(FullStatsResponse))]
 [JsonSerializable(typeof(StreamStatsListResponse))]
 [JsonSerializable(typeof(ClientListResponse))]

@@ -21,7 +21,6 @@ internal static class SettingsCatalog
 
     private const string RedisIssue = "Redis coordination";
     private const string TranscodingIssue = "transcoding";
-    private const string FailoverIssue = "retry and failover";
     private const string MonitoringIssue = "bitrate and silence monitoring";
 
     public static IReadOnlyList<SettingDefinition> All { get; } =
@@ -70,20 +69,20 @@ internal static class SettingsCatalog
         new("LOG_FILE", SettingKind.Text, "m3u-proxy.log", "Accepted for compatibility; logs go to the console.", Upstream),
 
         // Retry and failover
-        new("STREAM_RETRY_ATTEMPTS", SettingKind.Integer, "3", "Same-URL reconnects before failing over.", Retry) { Minimum = 0, Maximum = 1000, InactiveUntil = FailoverIssue },
-        new("STREAM_RETRY_DELAY", SettingKind.Number, "1.0", "Seconds between same-URL reconnects.", Retry) { Minimum = 0, Maximum = 600, InactiveUntil = FailoverIssue },
-        new("STREAM_TOTAL_TIMEOUT", SettingKind.Number, "30.0", "Seconds one outage may last across its retries (0 = unlimited). Counted from the first error.", Retry) { Minimum = 0, InactiveUntil = FailoverIssue },
-        new("STREAM_RETRY_EXPONENTIAL_BACKOFF", SettingKind.Bool, "false", "Multiply the retry delay by 1.5 per attempt.", Retry) { InactiveUntil = FailoverIssue },
-        new("LIVE_CHUNK_TIMEOUT_SECONDS", SettingKind.Number, "15.0", "Seconds without upstream data before a stream counts as stalled (0 disables).", Retry) { Minimum = 0, InactiveUntil = FailoverIssue },
-        new("MAX_FAILOVER_ATTEMPTS", SettingKind.Integer, "0", "Failovers per outage; 0 = one round of the failover list.", Retry) { Minimum = 0, InactiveUntil = FailoverIssue },
-        new("USE_STICKY_SESSION", SettingKind.Bool, "false", "Default for per-stream `use_sticky_session`: stay on the backend a redirect led to.", Retry) { InactiveUntil = FailoverIssue },
+        new("STREAM_RETRY_ATTEMPTS", SettingKind.Integer, "3", "Same-URL reconnects before failing over.", Retry) { Minimum = 0, Maximum = 1000 },
+        new("STREAM_RETRY_DELAY", SettingKind.Number, "1.0", "Seconds between same-URL reconnects.", Retry) { Minimum = 0, Maximum = 600 },
+        new("STREAM_TOTAL_TIMEOUT", SettingKind.Number, "30.0", "Seconds one outage may last across its retries (0 = unlimited). Counted from the first error.", Retry) { Minimum = 0 },
+        new("STREAM_RETRY_EXPONENTIAL_BACKOFF", SettingKind.Bool, "false", "Multiply the retry delay by 1.5 per attempt.", Retry),
+        new("LIVE_CHUNK_TIMEOUT_SECONDS", SettingKind.Number, "15.0", "Seconds without upstream data before a stream counts as stalled (0 disables).", Retry) { Minimum = 0 },
+        new("MAX_FAILOVER_ATTEMPTS", SettingKind.Integer, "0", "Failovers per outage; 0 = one round of the failover list.", Retry) { Minimum = 0 },
+        new("USE_STICKY_SESSION", SettingKind.Bool, "false", "Default for per-stream `use_sticky_session`: stay on the backend a redirect led to.", Retry),
 
         // Strict live TS
-        new("STRICT_LIVE_TS", SettingKind.Bool, "false", "Default for per-stream `strict_live_ts`.", Strict) { InactiveUntil = FailoverIssue },
-        new("STRICT_LIVE_TS_PREBUFFER_SIZE", SettingKind.Integer, "262144", "Bytes buffered before a strict-mode viewer gets its first byte.", Strict) { Minimum = 0, Maximum = 64L * 1024 * 1024, InactiveUntil = FailoverIssue },
-        new("STRICT_LIVE_TS_CIRCUIT_BREAKER_TIMEOUT", SettingKind.Integer, "2", "Seconds without data before the strict-mode circuit breaker opens.", Strict) { Minimum = 1, InactiveUntil = FailoverIssue },
-        new("STRICT_LIVE_TS_CIRCUIT_BREAKER_COOLDOWN", SettingKind.Integer, "60", "Seconds an upstream stays marked bad after the breaker opened.", Strict) { Minimum = 0, InactiveUntil = FailoverIssue },
-        new("STRICT_LIVE_TS_PREBUFFER_TIMEOUT", SettingKind.Integer, "10", "Upper bound in seconds on the strict-mode pre-buffer.", Strict) { Minimum = 0, InactiveUntil = FailoverIssue },
+        new("STRICT_LIVE_TS", SettingKind.Bool, "false", "Default for per-stream `strict_live_ts`.", Strict),
+        new("STRICT_LIVE_TS_PREBUFFER_SIZE", SettingKind.Integer, "262144", "Bytes buffered before a strict-mode viewer gets its first byte.", Strict) { Minimum = 0, Maximum = 64L * 1024 * 1024 },
+        new("STRICT_LIVE_TS_CIRCUIT_BREAKER_TIMEOUT", SettingKind.Integer, "2", "Seconds without data before the strict-mode circuit breaker opens.", Strict) { Minimum = 1 },
+        new("STRICT_LIVE_TS_CIRCUIT_BREAKER_COOLDOWN", SettingKind.Integer, "60", "Seconds an upstream stays marked bad after the breaker opened.", Strict) { Minimum = 0 },
+        new("STRICT_LIVE_TS_PREBUFFER_TIMEOUT", SettingKind.Integer, "10", "Upper bound in seconds on the strict-mode pre-buffer.", Strict) { Minimum = 0 },
 
         // Monitoring
         new("ENABLE_BITRATE_MONITORING", SettingKind.Bool, "false", "Fail over when the upstream bitrate stays low.", Monitoring) { InactiveUntil = MonitoringIssue },

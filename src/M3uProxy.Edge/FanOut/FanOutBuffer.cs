@@ -26,12 +26,19 @@ internal sealed class FanOutBuffer : IDisposable
     private readonly byte[][] _chunks;
     private readonly long _capacity;
     private readonly long _safetyMargin;
+
+    // The most a source may hold back waiting for the next unit start before whole packets are
+    // published anyway: a stream that never flags unit starts must still flow, and the writer must
+    // never wait on readers for bytes they cannot see yet.
+    private readonly long _maxHoldBack;
     private readonly AsyncSignal _writerSignal = new();
     private readonly Lock _readersGate = new();
     private volatile FanOutReader[] _readers = [];
 
     // Writer-only state.
     private long _written;
+    private long _scanned;
+    private long _lastUnitStart;
     private bool _needAlignment = true;
     private bool _framingKnown;
     private bool _isTransportStream = true;
@@ -57,6 +64,7 @@ internal sealed class FanOutBuffer : IDisposable
         // Readers this close to being overwritten count as lagging before they copy, so a copy in
         // progress is practically never overtaken by the writer (and is checked afterwards anyway).
         _safetyMargin = 2L * ChunkSize;
+        _maxHoldBack = Math.Min(4L * ChunkSize, (_capacity - _safetyMargin) / 2);
     }
 
     public long Capacity => _capacity;
@@ -77,6 +85,8 @@ internal sealed class FanOutBuffer : IDisposable
     public void BeginSource()
     {
         _written = Volatile.Read(ref _published);
+        _scanned = _written;
+        _lastUnitStart = _written;
         _needAlignment = true;
     }
 
@@ -141,7 +151,26 @@ internal sealed class FanOutBuffer : IDisposable
         }
 
         _written += count;
-        var publishable = _isTransportStream ? _written - (_written % TsPacket.Size) : _written;
+        Publish(_isTransportStream ? PublishableTransportStream() : _written);
+    }
+
+    /// <summary>
+    /// No more bytes will come: readers drain what is published, then end. A clean end also
+    /// publishes the whole packets that were held back (the last frame of a file is complete).
+    /// </summary>
+    public void Complete(bool failed)
+    {
+        if (!failed)
+        {
+            Publish(_isTransportStream ? _written - (_written % TsPacket.Size) : _written);
+        }
+
+        Interlocked.CompareExchange(ref _completion, failed ? 2 : 1, 0);
+        WakeReaders();
+    }
+
+    private void Publish(long publishable)
+    {
         if (publishable > Volatile.Read(ref _published))
         {
             Volatile.Write(ref _published, publishable);
@@ -149,11 +178,21 @@ internal sealed class FanOutBuffer : IDisposable
         }
     }
 
-    /// <summary>No more bytes will come: readers drain what is published, then end.</summary>
-    public void Complete(bool failed)
+    // Whole packets up to the last payload unit start; one flag byte read per new packet. Packets
+    // never straddle chunks (the chunk size is a multiple of 188 and sources start on a boundary).
+    private long PublishableTransportStream()
     {
-        Interlocked.CompareExchange(ref _completion, failed ? 2 : 1, 0);
-        WakeReaders();
+        var whole = _written - (_written % TsPacket.Size);
+        for (var position = _scanned; position < whole; position += TsPacket.Size)
+        {
+            if (TsPacket.IsPayloadUnitStart(_chunks[ChunkIndex(position)], (int)(position % ChunkSize)))
+            {
+                _lastUnitStart = position;
+            }
+        }
+
+        _scanned = whole;
+        return whole - _lastUnitStart > _maxHoldBack ? whole : _lastUnitStart;
     }
 
     // ---- reader side (one task per viewer) --------------------------------------------------

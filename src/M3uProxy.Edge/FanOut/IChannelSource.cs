@@ -5,11 +5,14 @@ namespace M3uProxy.Edge.FanOut;
 /// fails; the answer is a new source (a reconnect, a failover) or null (the channel ends).
 /// This is where retry and failover policy plugs in, without touching the fan-out.
 /// </summary>
-internal interface IChannelSource
+internal interface IChannelSource : IDisposable
 {
     /// <param name="previous">Why the last source stopped; null on the first call.</param>
     /// <param name="cancellationToken">Cancelled when the channel stops.</param>
     ValueTask<IByteSource?> OpenNextAsync(SourceStop? previous, CancellationToken cancellationToken);
+
+    /// <summary>The last failure seen (a refused connect, an error status), so a viewer waiting for the first byte learns why none came.</summary>
+    Exception? LastError { get; }
 }
 
 /// <summary>Why a byte source stopped giving bytes.</summary>

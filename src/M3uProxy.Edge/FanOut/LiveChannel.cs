@@ -94,8 +94,9 @@ internal sealed partial class LiveChannel
         }
         finally
         {
+            _source.Dispose();
             _buffer.Complete(failed || previous?.Kind == SourceStopKind.Failed);
-            _started.TrySetResult(new ChannelStart(false, previous?.Error));
+            _started.TrySetResult(new ChannelStart(false, previous?.Error ?? _source.LastError));
             lock (_gate)
             {
                 _pumpDone = true;
@@ -125,6 +126,11 @@ internal sealed partial class LiveChannel
                     _started.TrySetResult(ChannelStart.Success);
                 }
             }
+        }
+        catch (HttpIOException exception) when (exception.HttpRequestError == HttpRequestError.ResponseEnded && !token.IsCancellationRequested)
+        {
+            // The upstream closed the connection mid-body: for a live channel that is the source ending.
+            return new SourceStop(SourceStopKind.Ended, exception);
         }
         catch (Exception exception) when (exception is IOException or HttpRequestException && !token.IsCancellationRequested)
         {

@@ -1,7 +1,7 @@
 using M3uProxy.Edge.Clients;
 using M3uProxy.Edge.Configuration;
+using M3uProxy.Edge.Failover;
 using M3uProxy.Edge.Streams;
-using M3uProxy.Edge.Upstream;
 
 namespace M3uProxy.Edge.FanOut;
 
@@ -15,14 +15,14 @@ internal sealed class LiveChannelRegistry
 {
     private readonly Dictionary<string, ChannelEntry> _channels = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
-    private readonly UpstreamClient _upstream;
+    private readonly FailoverCoordinator _failover;
     private readonly ProxySettings _settings;
     private readonly TimeProvider _time;
     private readonly ILogger<LiveChannel> _logger;
 
-    public LiveChannelRegistry(UpstreamClient upstream, ProxySettings settings, TimeProvider time, ILogger<LiveChannel> logger)
+    public LiveChannelRegistry(FailoverCoordinator failover, ProxySettings settings, TimeProvider time, ILogger<LiveChannel> logger)
     {
-        _upstream = upstream;
+        _failover = failover;
         _settings = settings;
         _time = time;
         _logger = logger;
@@ -57,7 +57,7 @@ internal sealed class LiveChannelRegistry
             StopGraceChannelsOf(viewer, except: stream.Id);
             if (!_channels.TryGetValue(stream.Id, out var entry) || entry.Channel.HasEnded || entry.Channel.IsStopping)
             {
-                var channel = new LiveChannel(stream.Id, new UpstreamChannelSource(_upstream, stream), _settings.LiveBufferBytes, _logger);
+                var channel = new LiveChannel(stream.Id, _failover.CreateChannelSource(stream), _settings.LiveBufferBytes, _logger);
                 entry = new ChannelEntry(channel);
                 _channels[stream.Id] = entry;
                 channel.Start();

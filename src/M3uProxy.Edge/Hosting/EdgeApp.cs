@@ -3,6 +3,7 @@ using M3uProxy.Edge.Api;
 using M3uProxy.Edge.Clients;
 using M3uProxy.Edge.Configuration;
 using M3uProxy.Edge.Events;
+using M3uProxy.Edge.Failover;
 using M3uProxy.Edge.FanOut;
 using M3uProxy.Edge.Http;
 using M3uProxy.Edge.Lifecycle;
@@ -106,6 +107,8 @@ internal static class EdgeApp
         services.AddSingleton<ToolVersionProbe>();
         services.AddSingleton<ApiTokenValidator>();
         services.AddSingleton(sp => new UpstreamClient(sp.GetRequiredService<ProxySettings>(), upstreamTls));
+        services.AddSingleton<FailoverResolver>();
+        services.AddSingleton<FailoverCoordinator>();
         services.AddSingleton<LiveChannelRegistry>();
         services.AddSingleton<ViewerWatchdog>();
         services.AddHostedService(sp => sp.GetRequiredService<ViewerWatchdog>());
@@ -138,6 +141,7 @@ internal static class EdgeApp
         var management = app.MapGroup("").WithMetadata(ManagementEndpoint.Instance);
         management.MapServiceEndpoints();
         management.MapStreamEndpoints();
+        management.MapFailoverEndpoints();
         management.MapStatsEndpoints();
         management.MapClientEndpoints();
         management.MapUnavailableManagementEndpoints();

@@ -19,6 +19,8 @@ internal sealed partial class LiveDelivery
     private readonly ILogger<LiveDelivery> _logger;
     private readonly long _burstBytes;
     private readonly bool _skipLaggards;
+    private readonly long _strictPrebufferBytes;
+    private readonly TimeSpan _strictPrebufferTimeout;
 
     public LiveDelivery(LiveChannelRegistry channels, ViewerWatchdog watchdog, ProxySettings settings, TimeProvider time, ILogger<LiveDelivery> logger)
     {
@@ -28,6 +30,8 @@ internal sealed partial class LiveDelivery
         _logger = logger;
         _burstBytes = settings.LiveJoinBurstBytes;
         _skipLaggards = settings.LiveSlowClientPolicy == "skip";
+        _strictPrebufferBytes = settings.StrictLiveTsPrebufferSize;
+        _strictPrebufferTimeout = TimeSpan.FromSeconds(settings.StrictLiveTsPrebufferTimeoutSeconds);
     }
 
     public async Task ServeAsync(HttpContext context, StreamRecord stream, ClientRecord client, CancellationToken cancellationToken)
@@ -42,10 +46,20 @@ internal sealed partial class LiveDelivery
                 return;
             }
 
+            var strict = stream.Definition.StrictLiveTs;
+            if (strict)
+            {
+                await PrebufferAsync(channel.Buffer, reader, cancellationToken);
+            }
+
             var url = stream.CurrentUrl ?? stream.Definition.Url;
             var contentType = MediaContentType.FromUrl(url) ?? (channel.Buffer.IsTransportStream ? MediaContentType.MpegTs : MediaContentType.Fallback);
             context.Response.StatusCode = StatusCodes.Status200OK;
             PlaybackHeaders.Apply(context.Response, contentType, acceptRanges: false);
+            if (strict)
+            {
+                context.Response.Headers.Connection = "keep-alive";
+            }
             await context.Response.StartAsync(cancellationToken);
             await CopyToViewerAsync(context, channel.Buffer, reader, stream, client, cancellationToken);
         }
@@ -60,6 +74,28 @@ internal sealed partial class LiveDelivery
             {
                 Log.ViewerSkipped(_logger, client.ClientId, stream.Id, reader.Skips, reader.SkippedBytes);
             }
+        }
+    }
+
+    /// <summary>
+    /// Strict live TS (Kodi): hold the first byte until <c>STRICT_LIVE_TS_PREBUFFER_SIZE</c> bytes are
+    /// buffered ahead of this viewer, at most <c>STRICT_LIVE_TS_PREBUFFER_TIMEOUT</c>, so the player's
+    /// probe sees a full start instead of a trickle (the reference's pre-buffer buffers nothing).
+    /// </summary>
+    private async Task PrebufferAsync(FanOutBuffer buffer, FanOutReader reader, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_strictPrebufferTimeout);
+        try
+        {
+            while (buffer.Published - reader.Position < _strictPrebufferBytes && buffer.TryRead(reader, out _) is FanOutReadStatus.Data or FanOutReadStatus.Empty)
+            {
+                await reader.WaitForDataAsync(deadline.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Timed out: start with what there is.
         }
     }
 

@@ -275,7 +275,7 @@ public sealed class LiveFanOutTests
     {
         await using var origin = await FakeOrigin.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
         origin.AddLive(ChannelPath, _packets, 400_000, behavior: new OriginBehavior { StatusCode = 503 });
-        await using var proxy = await ProxyHost.StartAsync();
+        await using var proxy = await ProxyHost.StartAsync(new Dictionary<string, string?> { ["STREAM_RETRY_ATTEMPTS"] = "0" });
         var url = await proxy.StreamUrlAsync(origin.Url(ChannelPath));
         using var client = new MediaClient();
 

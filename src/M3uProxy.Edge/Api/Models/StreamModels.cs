@@ -55,3 +55,6 @@ internal sealed record DeleteOldestResponse(
     string? DeletedStream,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? StreamAgeSeconds,
     int DeletedCount);
+
+/// <summary><c>POST /streams/{id}/failover</c> answer.</summary>
+internal sealed record FailoverResponse(string Message, string NewUrl, int FailoverIndex, int FailoverAttempts, int ActiveClients, string StreamType);

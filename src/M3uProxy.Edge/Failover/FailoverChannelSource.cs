@@ -1,0 +1,205 @@
+using M3uProxy.Edge.FanOut;
+using M3uProxy.Edge.Streams;
+using M3uProxy.Edge.Upstream;
+
+namespace M3uProxy.Edge.Failover;
+
+/// <summary>
+/// The retry and failover state machine of one live stream (connecting → streaming → retrying →
+/// failing over → failed), as the <see cref="IChannelSource"/> of its channel, so every viewer of
+/// the fan-out follows it. Per outage (from the first error, not from the start of the request):
+/// up to <c>STREAM_RETRY_ATTEMPTS</c> retries of the same URL within <c>STREAM_TOTAL_TIMEOUT</c>,
+/// then one advance along the ring (or the resolver), until a full round found nothing working.
+/// A stall is a failure after <c>LIVE_CHUNK_TIMEOUT_SECONDS</c>; in strict mode after the circuit
+/// breaker's timeout, and the URL cools down. A switch made elsewhere (manual failover) ends the
+/// current source at once and is followed without counting as a failure.
+/// </summary>
+internal sealed partial class FailoverChannelSource : IChannelSource
+{
+    private readonly Action _switchCurrent;
+    private readonly StreamRecord _stream;
+    private readonly StreamSources _sources;
+    private readonly FailoverCoordinator _coordinator;
+    private readonly UpstreamClient _upstream;
+    private readonly RetryPolicy _policy;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private SupervisedByteSource? _current;
+    private long _openedVersion;
+    private string _openedUrl = "";
+    private int _retries;
+    private int _failovers;
+    private long? _outageStarted;
+    private int? _lastStatus;
+
+    public FailoverChannelSource(StreamRecord stream, StreamSources sources, FailoverCoordinator coordinator, UpstreamClient upstream, RetryPolicy policy, TimeProvider time, ILogger logger)
+    {
+        _stream = stream;
+        _sources = sources;
+        _coordinator = coordinator;
+        _upstream = upstream;
+        _policy = policy;
+        _time = time;
+        _logger = logger;
+        _switchCurrent = () => Volatile.Read(ref _current)?.Switch();
+        _sources.OnSwitched(_switchCurrent);
+    }
+
+    public SourceState State { get; private set; } = SourceState.Connecting;
+
+    public Exception? LastError { get; private set; }
+
+    public async ValueTask<IByteSource?> OpenNextAsync(SourceStop? previous, CancellationToken cancellationToken)
+    {
+        if (previous is not null && !await AfterStopAsync(previous, cancellationToken))
+        {
+            return null;
+        }
+
+        if (previous is null && _policy.CircuitBreaker && _stream.Definition.HasFailover && _sources.IsCoolingDown(_sources.CurrentUrl))
+        {
+            // Strict mode: the current URL tripped the breaker recently; do not start on it.
+            await _coordinator.AdvanceAsync(_stream, _sources.Version, "circuit_breaker_bad_upstream", _lastStatus, cancellationToken);
+        }
+
+        while (true)
+        {
+            State = SourceState.Connecting;
+            var version = _sources.Version;
+            var url = _sources.CurrentUrl;
+            var definition = _stream.Definition;
+            try
+            {
+                var response = await _upstream.SendAsync(new UpstreamRequest(url, definition.UserAgent, definition.Headers), cancellationToken);
+                var source = new SupervisedByteSource(response, _policy.StallTimeout, _time, cancellationToken);
+                (_openedVersion, _openedUrl) = (version, url);
+                Volatile.Write(ref _current, source);
+                if (_sources.Version != version)
+                {
+                    source.Switch(); // a failover raced the connect: the pump moves on at once
+                }
+
+                State = SourceState.Streaming;
+                return source;
+            }
+            catch (UpstreamException exception)
+            {
+                _stream.AddError();
+                LastError = exception;
+                _lastStatus = exception.StatusCode;
+                var reason = exception.Failure == UpstreamFailure.Status ? "stream_error_HTTPStatusError_after_retries" : "connection_error_after_retries";
+                if (!await AfterFailureAsync(version, url, reason, exception, cancellationToken))
+                {
+                    return null;
+                }
+            }
+        }
+    }
+
+    public void Dispose() => _sources.RemoveOnSwitched(_switchCurrent);
+
+    /// <summary>The streaming source stopped: follow a switch, end at a clean end of a file, or handle a failure.</summary>
+    private async Task<bool> AfterStopAsync(SourceStop stop, CancellationToken cancellationToken)
+    {
+        var source = Interlocked.Exchange(ref _current, null);
+        if (_sources.Version != _openedVersion)
+        {
+            StartNewOutage();
+            return true; // switched elsewhere (manual failover): go to the new current source
+        }
+
+        if (stop.Kind == SourceStopKind.Ended && source is not null && source.IsCompleteFile)
+        {
+            Log.FileEnded(_logger, _stream.Id);
+            return false; // a finite file delivered every byte: that is the end, never retried
+        }
+
+        if (source?.FirstDataTimestamp is { } first && _time.GetElapsedTime(first) >= RetryPolicy.RecoveredAfter)
+        {
+            StartNewOutage(); // it streamed well for a while: this failure opens a new outage
+        }
+
+        if (stop.Error is StallException && _policy.CircuitBreaker)
+        {
+            _sources.CoolDown(_openedUrl, _policy.Cooldown);
+            return await FailOverAsync(_openedVersion, "circuit_breaker_timeout", stop.Error, cancellationToken);
+        }
+
+        var reason = stop switch
+        {
+            { Kind: SourceStopKind.Ended } => "live_stream_silent_close",
+            { Error: StallException } => "chunk_timeout_after_retries",
+            _ => "stream_error_ReadError_after_retries",
+        };
+        return await AfterFailureAsync(_openedVersion, _openedUrl, reason, stop.Error, cancellationToken);
+    }
+
+    /// <summary>Retry the same URL while the outage allows it, else fail over. False: the stream has failed.</summary>
+    private async Task<bool> AfterFailureAsync(long seenVersion, string url, string reason, Exception? error, CancellationToken cancellationToken)
+    {
+        _outageStarted ??= _time.GetTimestamp();
+        var withinBudget = _policy.OutageBudget <= TimeSpan.Zero || _time.GetElapsedTime(_outageStarted.Value) < _policy.OutageBudget;
+        if (_retries < _policy.Attempts && withinBudget)
+        {
+            _retries++;
+            State = SourceState.Retrying;
+            Log.Retrying(_logger, _stream.Id, UrlMasking.Mask(url), _retries, error?.Message);
+            await Task.Delay(_policy.DelayBefore(_retries), _time, cancellationToken);
+            return true;
+        }
+
+        if (_sources.TryRecoverSticky(seenVersion))
+        {
+            _retries = 0;
+            return true; // sticky session: back to the entry URL before failing over
+        }
+
+        return await FailOverAsync(seenVersion, reason, error, cancellationToken);
+    }
+
+    private async Task<bool> FailOverAsync(long seenVersion, string reason, Exception? error, CancellationToken cancellationToken)
+    {
+        State = SourceState.FailingOver;
+        var definition = _stream.Definition;
+        var ring = definition.FailoverUrls.Count + 1;
+        var maxFailovers = _policy.MaxFailovers > 0 ? _policy.MaxFailovers
+            : definition.FailoverResolverUrl is not null ? 999 : ring - 1;
+        if (!definition.HasFailover || _failovers >= maxFailovers)
+        {
+            return Fail(definition.HasFailover ? "no_failover_available" : "total_timeout_exceeded", error);
+        }
+
+        var change = await _coordinator.AdvanceAsync(_stream, seenVersion, reason, _lastStatus, cancellationToken);
+        if (change is null && _sources.Version == seenVersion)
+        {
+            return Fail("no_failover_available", error);
+        }
+
+        _failovers++;
+        _retries = 0;
+        return true;
+    }
+
+    private bool Fail(string reason, Exception? error)
+    {
+        State = SourceState.Failed;
+        _coordinator.PublishFailed(_stream, reason, error, _retries);
+        return false;
+    }
+
+    private void StartNewOutage()
+    {
+        _outageStarted = null;
+        _retries = 0;
+        _failovers = 0;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(350, LogLevel.Information, "Stream {StreamId}: retrying {Url} (attempt {Attempt}): {Reason}")]
+        public static partial void Retrying(ILogger logger, string streamId, string url, int attempt, string? reason);
+
+        [LoggerMessage(351, LogLevel.Information, "Stream {StreamId}: upstream file ended")]
+        public static partial void FileEnded(ILogger logger, string streamId);
+    }
+}

@@ -1,0 +1,20 @@
+namespace M3uProxy.Edge.Failover;
+
+/// <summary>Where a live stream's source is in its life (the explicit state machine of the failover work).</summary>
+internal enum SourceState
+{
+    /// <summary>Opening the current URL.</summary>
+    Connecting,
+
+    /// <summary>Bytes are flowing.</summary>
+    Streaming,
+
+    /// <summary>The current URL failed; waiting before trying it again.</summary>
+    Retrying,
+
+    /// <summary>Retries are spent; moving to the next source.</summary>
+    FailingOver,
+
+    /// <summary>Nothing works: the stream ends with <c>stream_failed</c>.</summary>
+    Failed,
+}

@@ -1,0 +1,102 @@
+using System.Runtime.CompilerServices;
+using M3uProxy.Edge.FanOut;
+using M3uProxy.Edge.Upstream;
+
+namespace M3uProxy.Edge.Failover;
+
+/// <summary>
+/// An upstream body watched by the state machine: a read that waits longer than the stall
+/// timeout fails with <see cref="StallException"/>, and <see cref="Switch"/> ends the source at
+/// once (a failover elsewhere made another URL current), so the pump moves on within milliseconds.
+/// </summary>
+internal sealed class SupervisedByteSource : IByteSource
+{
+    private readonly UpstreamResponse _response;
+    private readonly CancellationTokenSource _cancel;
+    private readonly TimeSpan _stallTimeout;
+    private readonly TimeProvider _time;
+    private readonly long? _contentLength;
+    private volatile bool _switched;
+    private long _bytesRead;
+
+    public SupervisedByteSource(UpstreamResponse response, TimeSpan stallTimeout, TimeProvider time, CancellationToken channelToken)
+    {
+        _response = response;
+        _time = time;
+        _stallTimeout = stallTimeout;
+        _contentLength = response.ContentLength; // read now: the state machine asks after the response is disposed
+        _cancel = CancellationTokenSource.CreateLinkedTokenSource(channelToken);
+        Description = UrlMasking.Mask(response.FinalUrl.ToString());
+    }
+
+    public string Description { get; }
+
+    public Uri FinalUrl => _response.FinalUrl;
+
+    /// <summary>True when the upstream announced a length and every byte of it arrived: a finite file ended.</summary>
+    public bool IsCompleteFile => _contentLength is { } length && _bytesRead >= length;
+
+    /// <summary>When the first byte arrived (null before), to tell a recovered source from a flapping one.</summary>
+    public long? FirstDataTimestamp { get; private set; }
+
+    public void Switch()
+    {
+        _switched = true;
+        _cancel.Cancel();
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        if (_switched)
+        {
+            return 0;
+        }
+
+        if (_stallTimeout > TimeSpan.Zero)
+        {
+            _cancel.CancelAfter(_stallTimeout);
+        }
+
+        try
+        {
+            var read = await _response.Body.ReadAsync(buffer, _cancel.Token);
+            _bytesRead += read;
+            if (read > 0 && FirstDataTimestamp is null)
+            {
+                FirstDataTimestamp = _time.GetTimestamp();
+            }
+
+            return read;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            if (_switched)
+            {
+                return 0;
+            }
+
+            throw new StallException(_stallTimeout);
+        }
+        finally
+        {
+            if (_stallTimeout > TimeSpan.Zero && !_cancel.IsCancellationRequested)
+            {
+                _cancel.CancelAfter(Timeout.InfiniteTimeSpan);
+            }
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _response.Dispose();
+        _cancel.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>No upstream data within <c>LIVE_CHUNK_TIMEOUT_SECONDS</c>.</summary>
+internal sealed class StallException(TimeSpan timeout) : IOException($"No data received for {timeout.TotalSeconds:0.0#}s")
+{
+    public TimeSpan Timeout { get; } = timeout;
+}
