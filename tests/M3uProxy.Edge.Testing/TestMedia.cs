@@ -29,6 +29,14 @@ public static class TestMedia
     /// <summary>About 10 s of 320x240 H.264 + AAC in MPEG-TS.</summary>
     public static Task<string> GetTsFileAsync() => Once($"testsrc-{Version}.ts", target => RunFfmpegAsync([.. _sourceArguments, "-f", "mpegts", target]));
 
+    /// <summary>Like <see cref="GetTsFileAsync"/>, but its audio is digital silence (for silence detection).</summary>
+    public static Task<string> GetSilentTsFileAsync() => Once($"testsrc-silent-{Version}.ts", target => RunFfmpegAsync(
+    [
+        "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
+        "-f", "lavfi", "-i", "anullsrc=channel_layout=stereo:sample_rate=48000",
+        "-t", "10", "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-c:a", "aac", "-f", "mpegts", target,
+    ]));
+
     /// <summary>The same content as <see cref="GetTsFileAsync"/> in a faststart MP4.</summary>
     public static Task<string> GetMp4FileAsync() => Once($"testsrc-{Version}.mp4", target => RunFfmpegAsync([.. _sourceArguments, "-movflags", "+faststart", "-f", "mp4", target]));
 

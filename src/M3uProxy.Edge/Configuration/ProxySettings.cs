@@ -44,6 +44,12 @@ internal sealed class ProxySettings
     [ConfigurationKeyName("STRICT_LIVE_TS_CIRCUIT_BREAKER_COOLDOWN")] public int StrictLiveTsCircuitBreakerCooldownSeconds { get; set; }
     [ConfigurationKeyName("STRICT_LIVE_TS_PREBUFFER_TIMEOUT")] public int StrictLiveTsPrebufferTimeoutSeconds { get; set; }
 
+    [ConfigurationKeyName("ENABLE_BITRATE_MONITORING")] public bool EnableBitrateMonitoring { get; set; }
+    [ConfigurationKeyName("MIN_BITRATE_THRESHOLD")] public long MinBitrateThreshold { get; set; }
+    [ConfigurationKeyName("BITRATE_CHECK_INTERVAL")] public double BitrateCheckIntervalSeconds { get; set; }
+    [ConfigurationKeyName("BITRATE_FAILOVER_THRESHOLD")] public int BitrateFailoverThreshold { get; set; }
+    [ConfigurationKeyName("BITRATE_MONITORING_GRACE_PERIOD")] public double BitrateMonitoringGracePeriodSeconds { get; set; }
+
     [ConfigurationKeyName("ENABLE_SILENCE_DETECTION")] public bool EnableSilenceDetection { get; set; }
     [ConfigurationKeyName("SILENCE_THRESHOLD_DB")] public double SilenceThresholdDb { get; set; }
     [ConfigurationKeyName("SILENCE_DURATION")] public double SilenceDurationSeconds { get; set; }

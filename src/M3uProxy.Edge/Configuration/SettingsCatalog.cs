@@ -21,7 +21,6 @@ internal static class SettingsCatalog
 
     private const string RedisIssue = "Redis coordination";
     private const string TranscodingIssue = "transcoding";
-    private const string MonitoringIssue = "bitrate and silence monitoring";
 
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
@@ -85,17 +84,17 @@ internal static class SettingsCatalog
         new("STRICT_LIVE_TS_PREBUFFER_TIMEOUT", SettingKind.Integer, "10", "Upper bound in seconds on the strict-mode pre-buffer.", Strict) { Minimum = 0 },
 
         // Monitoring
-        new("ENABLE_BITRATE_MONITORING", SettingKind.Bool, "false", "Fail over when the upstream bitrate stays low.", Monitoring) { InactiveUntil = MonitoringIssue },
-        new("MIN_BITRATE_THRESHOLD", SettingKind.Integer, "62500", "Bytes per second below which a window counts as low.", Monitoring) { Minimum = 0, InactiveUntil = MonitoringIssue },
-        new("BITRATE_CHECK_INTERVAL", SettingKind.Number, "5.0", "Seconds per bitrate window.", Monitoring) { Minimum = 0.1, InactiveUntil = MonitoringIssue },
-        new("BITRATE_FAILOVER_THRESHOLD", SettingKind.Integer, "3", "Consecutive low windows that trigger a failover.", Monitoring) { Minimum = 1, InactiveUntil = MonitoringIssue },
-        new("BITRATE_MONITORING_GRACE_PERIOD", SettingKind.Number, "10.0", "Seconds after a (re)connect before bitrate is judged.", Monitoring) { Minimum = 0, InactiveUntil = MonitoringIssue },
-        new("ENABLE_SILENCE_DETECTION", SettingKind.Bool, "false", "Default for per-stream `enable_silence_detection`.", Monitoring) { InactiveUntil = MonitoringIssue },
-        new("SILENCE_THRESHOLD_DB", SettingKind.Number, "-50.0", "Audio level in dB under which audio counts as silent.", Monitoring) { Minimum = -200, Maximum = 0, InactiveUntil = MonitoringIssue },
-        new("SILENCE_DURATION", SettingKind.Number, "3.0", "Seconds of silence that make a window silent.", Monitoring) { Minimum = 0.1, InactiveUntil = MonitoringIssue },
-        new("SILENCE_CHECK_INTERVAL", SettingKind.Number, "10.0", "Seconds per silence window.", Monitoring) { Minimum = 0.1, InactiveUntil = MonitoringIssue },
-        new("SILENCE_FAILOVER_THRESHOLD", SettingKind.Integer, "3", "Consecutive silent windows that trigger a failover.", Monitoring) { Minimum = 1, InactiveUntil = MonitoringIssue },
-        new("SILENCE_MONITORING_GRACE_PERIOD", SettingKind.Number, "15.0", "Seconds after a (re)connect before silence is judged.", Monitoring) { Minimum = 0, InactiveUntil = MonitoringIssue },
+        new("ENABLE_BITRATE_MONITORING", SettingKind.Bool, "false", "Fail over when the upstream bitrate stays low.", Monitoring),
+        new("MIN_BITRATE_THRESHOLD", SettingKind.Integer, "62500", "Bytes per second below which a window counts as low.", Monitoring) { Minimum = 0 },
+        new("BITRATE_CHECK_INTERVAL", SettingKind.Number, "5.0", "Seconds per bitrate window.", Monitoring) { Minimum = 0.1 },
+        new("BITRATE_FAILOVER_THRESHOLD", SettingKind.Integer, "3", "Consecutive low windows that trigger a failover.", Monitoring) { Minimum = 1 },
+        new("BITRATE_MONITORING_GRACE_PERIOD", SettingKind.Number, "10.0", "Seconds after a (re)connect before bitrate is judged.", Monitoring) { Minimum = 0 },
+        new("ENABLE_SILENCE_DETECTION", SettingKind.Bool, "false", "Default for per-stream `enable_silence_detection`.", Monitoring),
+        new("SILENCE_THRESHOLD_DB", SettingKind.Number, "-50.0", "Audio level in dB under which audio counts as silent.", Monitoring) { Minimum = -200, Maximum = 0 },
+        new("SILENCE_DURATION", SettingKind.Number, "3.0", "Seconds of silence that make a window silent.", Monitoring) { Minimum = 0.1 },
+        new("SILENCE_CHECK_INTERVAL", SettingKind.Number, "10.0", "Seconds per silence window.", Monitoring) { Minimum = 0.1 },
+        new("SILENCE_FAILOVER_THRESHOLD", SettingKind.Integer, "3", "Consecutive silent windows that trigger a failover.", Monitoring) { Minimum = 1 },
+        new("SILENCE_MONITORING_GRACE_PERIOD", SettingKind.Number, "15.0", "Seconds after a (re)connect before silence is judged.", Monitoring) { Minimum = 0 },
 
         // Redis
         new("REDIS_ENABLED", SettingKind.Bool, "false", "Coordinate several instances through Redis.", Redis) { InactiveUntil = RedisIssue },

@@ -18,6 +18,7 @@ internal sealed partial class LiveChannel
     private Task _pump = Task.CompletedTask;
     private bool _pumpDone;
     private long _upstreamBytes;
+    private int _sourceStarts;
 
     public LiveChannel(string streamId, IChannelSource source, long bufferBytes, ILogger logger)
     {
@@ -38,6 +39,12 @@ internal sealed partial class LiveChannel
 
     /// <summary>Bytes read from upstream sources so far.</summary>
     public long UpstreamBytes => Interlocked.Read(ref _upstreamBytes);
+
+    /// <summary>How many sources (connects, reconnects, failovers) the channel has opened: monitors restart their grace period when it changes.</summary>
+    public int SourceStarts => Volatile.Read(ref _sourceStarts);
+
+    /// <summary>Cancelled when the channel is told to stop.</summary>
+    public CancellationToken Stopping => _stop.Token;
 
     /// <summary>Completes when the first bytes are ready for viewers, or the first source failed.</summary>
     public Task<ChannelStart> Started => _started.Task;
@@ -73,6 +80,7 @@ internal sealed partial class LiveChannel
                 }
 
                 Log.SourceOpened(_logger, StreamId, source.Description);
+                Interlocked.Increment(ref _sourceStarts);
                 await using (source)
                 {
                     _buffer.BeginSource();

@@ -1,6 +1,7 @@
 using M3uProxy.Edge.Clients;
 using M3uProxy.Edge.Configuration;
 using M3uProxy.Edge.Failover;
+using M3uProxy.Edge.Monitoring;
 using M3uProxy.Edge.Streams;
 
 namespace M3uProxy.Edge.FanOut;
@@ -16,13 +17,15 @@ internal sealed class LiveChannelRegistry
     private readonly Dictionary<string, ChannelEntry> _channels = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly FailoverCoordinator _failover;
+    private readonly ChannelMonitors _monitors;
     private readonly ProxySettings _settings;
     private readonly TimeProvider _time;
     private readonly ILogger<LiveChannel> _logger;
 
-    public LiveChannelRegistry(FailoverCoordinator failover, ProxySettings settings, TimeProvider time, ILogger<LiveChannel> logger)
+    public LiveChannelRegistry(FailoverCoordinator failover, ChannelMonitors monitors, ProxySettings settings, TimeProvider time, ILogger<LiveChannel> logger)
     {
         _failover = failover;
+        _monitors = monitors;
         _settings = settings;
         _time = time;
         _logger = logger;
@@ -61,6 +64,7 @@ internal sealed class LiveChannelRegistry
                 entry = new ChannelEntry(channel);
                 _channels[stream.Id] = entry;
                 channel.Start();
+                _monitors.Start(channel, stream);
             }
 
             entry.CancelGrace();

@@ -7,6 +7,7 @@ using M3uProxy.Edge.Failover;
 using M3uProxy.Edge.FanOut;
 using M3uProxy.Edge.Http;
 using M3uProxy.Edge.Lifecycle;
+using M3uProxy.Edge.Monitoring;
 using M3uProxy.Edge.Playback;
 using M3uProxy.Edge.Streams;
 using M3uProxy.Edge.Upstream;
@@ -109,6 +110,7 @@ internal static class EdgeApp
         services.AddSingleton(sp => new UpstreamClient(sp.GetRequiredService<ProxySettings>(), upstreamTls));
         services.AddSingleton<FailoverResolver>();
         services.AddSingleton<FailoverCoordinator>();
+        services.AddSingleton<ChannelMonitors>();
         services.AddSingleton<LiveChannelRegistry>();
         services.AddSingleton<ViewerWatchdog>();
         services.AddHostedService(sp => sp.GetRequiredService<ViewerWatchdog>());
