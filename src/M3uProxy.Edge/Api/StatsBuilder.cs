@@ -65,8 +65,20 @@ internal sealed class StatsBuilder
             CreatedAt: Timestamps.Aware(stream.CreatedAt),
             LastAccess: Timestamps.Aware(stream.LastAccess),
             Metadata: definition.Metadata,
-            Headers: HideValues(definition.Headers));
+            Headers: HideValues(definition.Headers),
+            SourceState: SourceStateName(stream.SourceState));
     }
+
+    /// <summary>The wire value of <c>source_state</c>: <c>idle</c> when no live source runs.</summary>
+    private static string SourceStateName(SourceState? state) => state switch
+    {
+        SourceState.Connecting => "connecting",
+        SourceState.Streaming => "streaming",
+        SourceState.Retrying => "retrying",
+        SourceState.FailingOver => "failing_over",
+        SourceState.Failed => "failed",
+        _ => "idle",
+    };
 
     public static ClientStats Client(ClientRecord client) => new(
         ClientId: client.ClientId,

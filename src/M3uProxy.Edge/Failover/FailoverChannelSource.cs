@@ -45,7 +45,15 @@ internal sealed partial class FailoverChannelSource : IChannelSource
         _sources.OnSwitched(_switchCurrent);
     }
 
-    public SourceState State { get; private set; } = SourceState.Connecting;
+    public SourceState State
+    {
+        get;
+        private set
+        {
+            field = value;
+            _stream.SourceState = value;
+        }
+    }
 
     public Exception? LastError { get; private set; }
 
@@ -73,6 +81,11 @@ internal sealed partial class FailoverChannelSource : IChannelSource
                 var response = await _upstream.SendAsync(new UpstreamRequest(url, definition.UserAgent, definition.Headers), cancellationToken);
                 var source = new SupervisedByteSource(response, _policy.StallTimeout, _time, cancellationToken);
                 (_openedVersion, _openedUrl) = (version, url);
+                if (definition.UseStickySession && response.FinalUrl.AbsoluteUri != url)
+                {
+                    _sources.Stick(response.FinalUrl.AbsoluteUri); // stay on the backend the redirect chose (seed-spec §7.5)
+                }
+
                 Volatile.Write(ref _current, source);
                 if (_sources.Version != version)
                 {
@@ -96,7 +109,14 @@ internal sealed partial class FailoverChannelSource : IChannelSource
         }
     }
 
-    public void Dispose() => _sources.RemoveOnSwitched(_switchCurrent);
+    public void Dispose()
+    {
+        _sources.RemoveOnSwitched(_switchCurrent);
+        if (State != SourceState.Failed)
+        {
+            _stream.SourceState = null; // the channel ended without failing: no source runs
+        }
+    }
 
     /// <summary>The streaming source stopped: follow a switch, end at a clean end of a file, or handle a failure.</summary>
     private async Task<bool> AfterStopAsync(SourceStop stop, CancellationToken cancellationToken)

@@ -49,6 +49,9 @@ internal sealed class StreamRecord
 
     public DateTimeOffset? LastFailoverTime { get; set; }
 
+    /// <summary>The live source's state while a channel runs; null when none does.</summary>
+    public SourceState? SourceState { get; set; }
+
     /// <summary>Cancelled when the stream is removed, so that every open viewer ends.</summary>
     public CancellationToken Lifetime => _lifetime.Token;
 

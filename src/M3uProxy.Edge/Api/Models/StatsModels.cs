@@ -33,7 +33,8 @@ internal sealed record StreamStats(
     string CreatedAt,
     string LastAccess,
     IReadOnlyDictionary<string, string> Metadata,
-    IReadOnlyDictionary<string, string> Headers);
+    IReadOnlyDictionary<string, string> Headers,
+    string SourceState);
 
 /// <summary><c>&lt;client_stats&gt;</c> (seed-spec §10.4).</summary>
 internal sealed record ClientStats(

@@ -1,6 +1,6 @@
-namespace M3uProxy.Edge.Failover;
+namespace M3uProxy.Edge.Streams;
 
-/// <summary>Where a live stream's source is in its life (the explicit state machine of the failover work).</summary>
+/// <summary>Where a live stream's source is in its life: the states of the retry and failover state machine (<c>source_state</c> in stream stats).</summary>
 internal enum SourceState
 {
     /// <summary>Opening the current URL.</summary>
