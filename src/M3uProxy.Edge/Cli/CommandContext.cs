@@ -7,6 +7,17 @@ internal sealed record CommandContext(ParseResult Parse, ManagementClient Client
 {
     public TextWriter Out => Console.Out;
 
-    /// <summary><c>--json</c>: the server's answer untouched, one document per line.</summary>
-    public void WriteJson(string json) => Out.WriteLine(json.TrimEnd());
+    /// <summary>
+    /// With <c>--json</c>, prints the server's answer untouched (one document per line) and returns
+    /// true; the command then skips its text.
+    /// </summary>
+    public bool PrintedAsJson<T>(ApiAnswer<T> answer)
+    {
+        if (Json)
+        {
+            Out.WriteLine(answer.Json.TrimEnd());
+        }
+
+        return Json;
+    }
 }

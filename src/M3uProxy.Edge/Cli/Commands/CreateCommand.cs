@@ -32,9 +32,8 @@ internal static class CreateCommand
                 ToDictionary(parse.GetValue(metadata)));
             using var content = JsonContent.Create(body, CliJsonContext.Default.CreateStreamBody);
             var answer = await context.Client.SendAsync(HttpMethod.Post, "streams", content, CliJsonContext.Default.CreateStreamResponse, notFound: null, cancellationToken);
-            if (context.Json)
+            if (context.PrintedAsJson(answer))
             {
-                context.WriteJson(answer.Json);
                 return CliExitCodes.Success;
             }
 

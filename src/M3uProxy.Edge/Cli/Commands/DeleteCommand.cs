@@ -13,7 +13,11 @@ internal static class DeleteCommand
         {
             var streamId = context.Parse.GetRequiredValue(id);
             var answer = await context.Client.SendAsync(HttpMethod.Delete, StreamIdArgument.Path(streamId), content: null, CliJsonContext.Default.MessageResponse, StreamIdArgument.NotFound(streamId), cancellationToken);
-            context.Out.WriteLine(context.Json ? answer.Json.TrimEnd() : answer.Value.Message);
+            if (!context.PrintedAsJson(answer))
+            {
+                context.Out.WriteLine(answer.Value.Message);
+            }
+
             return CliExitCodes.Success;
         });
         return command;

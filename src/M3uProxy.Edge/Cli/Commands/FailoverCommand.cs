@@ -14,9 +14,8 @@ internal static class FailoverCommand
         {
             var streamId = context.Parse.GetRequiredValue(id);
             var answer = await context.Client.SendAsync(HttpMethod.Post, StreamIdArgument.Path(streamId, "/failover"), content: null, CliJsonContext.Default.FailoverResponse, StreamIdArgument.NotFound(streamId), cancellationToken);
-            if (context.Json)
+            if (context.PrintedAsJson(answer))
             {
-                context.WriteJson(answer.Json);
                 return CliExitCodes.Success;
             }
 

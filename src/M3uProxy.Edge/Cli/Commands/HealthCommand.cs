@@ -13,11 +13,7 @@ internal static class HealthCommand
         {
             var answer = await context.Client.GetAsync("health", CliJsonContext.Default.HealthResponse, notFound: null, cancellationToken);
             var health = answer.Value;
-            if (context.Json)
-            {
-                context.WriteJson(answer.Json);
-            }
-            else
+            if (!context.PrintedAsJson(answer))
             {
                 context.Out.WriteLine($"{health.Status} at {context.Client.DisplayAddress} (API {health.Version}, root path '{health.RootPath}')");
                 new FieldList()

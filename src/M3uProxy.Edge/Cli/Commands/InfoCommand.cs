@@ -14,9 +14,8 @@ internal static class InfoCommand
         {
             var streamId = context.Parse.GetRequiredValue(id);
             var answer = await context.Client.GetAsync(StreamIdArgument.Path(streamId), CliJsonContext.Default.StreamDetailResponse, StreamIdArgument.NotFound(streamId), cancellationToken);
-            if (context.Json)
+            if (context.PrintedAsJson(answer))
             {
-                context.WriteJson(answer.Json);
                 return CliExitCodes.Success;
             }
 

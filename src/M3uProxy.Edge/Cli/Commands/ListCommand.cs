@@ -12,9 +12,8 @@ internal static class ListCommand
         runner.SetAction(command, async (context, cancellationToken) =>
         {
             var answer = await context.Client.GetAsync("streams", CliJsonContext.Default.StreamListResponse, notFound: null, cancellationToken);
-            if (context.Json)
+            if (context.PrintedAsJson(answer))
             {
-                context.WriteJson(answer.Json);
                 return CliExitCodes.Success;
             }
 

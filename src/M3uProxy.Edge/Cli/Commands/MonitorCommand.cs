@@ -83,9 +83,8 @@ internal static class MonitorCommand
             return;
         }
 
-        if (context.Json)
+        if (context.PrintedAsJson(answer))
         {
-            context.WriteJson(answer.Json);
             return;
         }
 

@@ -12,9 +12,8 @@ internal static class StatsCommand
         runner.SetAction(command, async (context, cancellationToken) =>
         {
             var answer = await context.Client.GetAsync("stats", CliJsonContext.Default.FullStatsResponse, notFound: null, cancellationToken);
-            if (context.Json)
+            if (context.PrintedAsJson(answer))
             {
-                context.WriteJson(answer.Json);
                 return CliExitCodes.Success;
             }
 
