@@ -43,10 +43,12 @@ internal sealed class ManagementClient : IDisposable
         var url = DisplayAddress + "/" + path;
         string body;
         HttpStatusCode status;
+        Uri? location;
         try
         {
             using var response = await _http.SendAsync(request, cancellationToken);
             status = response.StatusCode;
+            location = response.Headers.Location;
             body = await response.Content.ReadAsStringAsync(cancellationToken);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -61,6 +63,12 @@ internal sealed class ManagementClient : IDisposable
         if ((int)status is >= 200 and < 300)
         {
             return new ApiAnswer<T>(body, Deserialize(body, type, method, url));
+        }
+
+        // Redirects are not followed: the token would go wherever they point.
+        if ((int)status is >= 300 and < 400)
+        {
+            throw new CliException(CliExitCodes.ServerError, $"{method} {url} answered HTTP {(int)status}, a redirect to {location?.ToString() ?? "nowhere"}; use the address it points to as --server");
         }
 
         var detail = ErrorDetail.Read(body);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using M3uProxy.Edge.Testing;
 using M3uProxy.Edge.Tests.Infrastructure;
 
 namespace M3uProxy.Edge.Tests.Cli;
@@ -118,6 +119,29 @@ public sealed class CliErrorTests
         var result = await CliRunner.RunAgainstAsync(host, "create", "ftp://origin.invalid/a.ts");
 
         AssertFailure(result, 1, "failed with HTTP 422: url: Value error, URL must use HTTP or HTTPS protocol");
+    }
+
+    [Fact]
+    public async Task NotAnM3uProxy_IsAServerError()
+    {
+        await using var other = await TinyOrigin.StartAsync();
+        other.Answer("/streams", "<html>a login page</html>");
+
+        var result = await CliRunner.RunAsync("list", "--server", other.Url("/"));
+
+        AssertFailure(result, 1, $"GET {other.Url("/streams")} did not answer with m3u-proxy JSON");
+    }
+
+    [Fact]
+    public async Task Redirect_IsNotFollowed_SoTheTokenStaysHere()
+    {
+        await using var other = await FakeOrigin.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+        other.AddText("/health", "{}", "application/json", new OriginBehavior { RedirectTo = "/elsewhere/health" });
+
+        var result = await CliRunner.RunAsync("health", "--server", other.Url("/"), "--token", Token);
+
+        AssertFailure(result, 1, $"answered HTTP 302, a redirect to {other.Url("/elsewhere/health")}; use the address it points to as --server");
+        Assert.Equal(0, other.RequestCount("/elsewhere/health"));
     }
 
     [Theory]

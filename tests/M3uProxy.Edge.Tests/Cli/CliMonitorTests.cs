@@ -98,6 +98,51 @@ public sealed class CliMonitorTests
     }
 
     [Fact]
+    public async Task InfoAndStats_ShowTheViewer_AndDeleteEndsIt()
+    {
+        await using var channel = await WatchedChannel.StartAsync();
+
+        var info = (await CliRunner.RunAgainstAsync(channel.Proxy, "info", channel.StreamId)).AssertSuccess().Out;
+        Assert.Contains("clients      1", info, StringComparison.Ordinal);
+        Assert.Matches($@"(?m)^client_\w+\s+{channel.StreamId[..12]}\s+127\.0\.0\.1\s+{Regex.Escape(Viewer)}\s+[\d.]+ [KM]iB\s+\d+s$", info.ReplaceLineEndings("\n"));
+        var stats = (await CliRunner.RunAgainstAsync(channel.Proxy, "stats")).AssertSuccess().Out;
+        Assert.Contains("clients 1 connected", stats, StringComparison.Ordinal);
+        Assert.Contains(Viewer, stats, StringComparison.Ordinal);
+
+        (await CliRunner.RunAgainstAsync(channel.Proxy, "delete", channel.StreamId)).AssertSuccess();
+
+        // The viewer's response ends (its body reaches its end or breaks) instead of waiting for more.
+        var rest = await ReadToEndOrBreakAsync(channel.Response, TimeSpan.FromSeconds(20));
+        Assert.True(rest, "the viewer was still connected 20 s after the stream was deleted");
+        Assert.Contains("No streams.", (await CliRunner.RunAgainstAsync(channel.Proxy, "list")).AssertSuccess().Out, StringComparison.Ordinal);
+    }
+
+    /// <summary>True when the body ends or the connection breaks within <paramref name="timeout"/>.</summary>
+    private static async Task<bool> ReadToEndOrBreakAsync(HttpResponseMessage response, TimeSpan timeout)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        cts.CancelAfter(timeout);
+        var body = await response.Content.ReadAsStreamAsync(cts.Token);
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            while (await body.ReadAsync(buffer, cts.Token) > 0)
+            {
+            }
+
+            return true;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+        catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    [Fact]
     public async Task UnreachableServer_FailsTheFirstFrame()
     {
         var result = await CliRunner.RunAsync("monitor", "--server", "http://127.0.0.1:1");
