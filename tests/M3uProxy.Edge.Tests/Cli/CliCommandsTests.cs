@@ -104,6 +104,11 @@ public sealed class CliCommandsTests
         var info = (await CliRunner.RunAgainstAsync(host, "info", IdOf(Primary))).AssertSuccess();
         Assert.Contains($"current url  {Backup1}", info.Out, StringComparison.Ordinal);
 
+        // Round the ring: back to the primary, as the server's own answer says.
+        var json = JsonNode.Parse((await CliRunner.RunAgainstAsync(host, "failover", IdOf(Primary), "--json")).AssertSuccess().Out)!;
+        Assert.Equal(Primary, (string?)json["new_url"]);
+        Assert.Equal(2, (int)json["failover_attempts"]!);
+
         // Without failover URLs the server answers 400; the CLI says why and fails.
         await host.CreateStreamAsync(new { url = Backup2 });
         var none = await CliRunner.RunAgainstAsync(host, "failover", IdOf(Backup2));
@@ -121,6 +126,9 @@ public sealed class CliCommandsTests
         var result = (await CliRunner.RunAgainstAsync(host, "delete", IdOf(Primary))).AssertSuccess();
 
         Assert.Equal($"Stream {IdOf(Primary)} deleted\n", result.Out.ReplaceLineEndings("\n"));
+        await host.CreateStreamAsync(new { url = Backup1 });
+        var json = (await CliRunner.RunAgainstAsync(host, "delete", IdOf(Backup1), "--json")).AssertSuccess();
+        Assert.Equal($"Stream {IdOf(Backup1)} deleted", (string?)JsonNode.Parse(json.Out)!["message"]);
         Assert.Equal(404, (await host.GetAsync($"streams/{IdOf(Primary)}")).Status);
         var again = await CliRunner.RunAgainstAsync(host, "delete", IdOf(Primary), "--json");
         Assert.Equal(5, again.ExitCode);
