@@ -42,6 +42,14 @@ grep -q '"is_failover":"False"' <<<"$created" || fail "metadata not stringified:
 stream=$(curl -sf -H "X-API-Token: $token" "$base/streams/$id") || fail "GET /streams/$id failed"
 grep -q '"stream_type":"Live Continuous"' <<<"$stream" || fail "GET /streams/$id answered $stream"
 
+# The same binary is the client (System.CommandLine under AOT): list, info and a rejected token.
+listed=$(API_TOKEN="$token" "$binary" list --server "$base" --json) || fail "m3u-proxy list --json failed"
+grep -q "\"stream_id\":\"$id\"" <<<"$listed" || fail "m3u-proxy list --json printed $listed"
+info=$("$binary" info "$id" --server "$base" --token "$token") || fail "m3u-proxy info failed"
+grep -q "^Stream $id (Live Continuous)" <<<"$info" || fail "m3u-proxy info printed $info"
+"$binary" list --server "$base" --token wrong >/dev/null 2>&1 && code=0 || code=$?
+[ "$code" = 4 ] || fail "m3u-proxy list with a wrong token exited $code, expected 4"
+
 # Stream a file through the native binary from a loopback origin (python's http.server): bytes must be identical.
 media=$(mktemp -d)
 head -c 3000000 /dev/urandom > "$media/movie.mp4"
@@ -80,4 +88,4 @@ wait "$pid" && status=0 || status=$?
 pid=""
 [ "$status" -eq 0 ] || fail "exit status $status after SIGTERM"
 grep -q "Stream $id stopped: server_shutdown" "$log" || fail "no stream_stopped on shutdown"
-echo "smoke: native binary OK ($(stat -c %s "$binary") bytes): API, auth, VOD and live bytes, SIGTERM"
+echo "smoke: native binary OK ($(stat -c %s "$binary") bytes): API, auth, CLI, VOD and live bytes, SIGTERM"

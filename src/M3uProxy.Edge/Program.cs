@@ -1,5 +1,12 @@
+using M3uProxy.Edge.Cli;
 using M3uProxy.Edge.Configuration;
 using M3uProxy.Edge.Hosting;
+
+// `m3u-proxy list`, `create …`, `monitor`…: the client commands (Cli/), built only when asked for.
+if (CliApp.Handles(args))
+{
+    return await CliApp.RunAsync(args, CliConsole.System, handleCtrlC: true, CancellationToken.None);
+}
 
 var commandLine = ServerCommandLine.Parse(args);
 if (commandLine.Error is not null)

@@ -1,0 +1,91 @@
+using M3uProxy.Edge.Api.Models;
+
+namespace M3uProxy.Edge.Cli.Output;
+
+/// <summary>The stream and client tables <c>list</c>, <c>info</c>, <c>stats</c> and <c>monitor</c> share.</summary>
+internal static class StatsTables
+{
+    private const int UrlWidth = 72;
+    private const int UserAgentWidth = 32;
+    private const int ShortIdLength = 12;
+
+    /// <summary>
+    /// The streams table; <paramref name="rate"/> adds a RATE column (bandwidth), <paramref name="shortIds"/>
+    /// shows the first 12 characters of each id (monitor's narrow view).
+    /// </summary>
+    public static void WriteStreams(TextWriter writer, IReadOnlyList<StreamStats>? streams, Func<StreamStats, double>? rate = null, bool shortIds = false)
+    {
+        if (streams is null || streams.Count == 0)
+        {
+            writer.WriteLine("No streams.");
+            return;
+        }
+
+        var table = rate is null
+            ? new TextTable("STREAM ID", "TYPE", "CLIENTS", "SERVED", "URL").AlignRight(2, 3)
+            : new TextTable("STREAM ID", "TYPE", "CLIENTS", "SERVED", "RATE", "URL").AlignRight(2, 3, 4);
+        foreach (var stream in streams)
+        {
+            List<string> cells =
+            [
+                shortIds ? ShortId(stream.StreamId) : stream.StreamId ?? "-",
+                stream.StreamType ?? "-",
+                HumanFormat.Number(stream.ClientCount),
+                HumanFormat.Bytes(stream.TotalBytesServed),
+            ];
+            if (rate is not null)
+            {
+                cells.Add(HumanFormat.BitRate(rate(stream)));
+            }
+
+            cells.Add(HumanFormat.Shorten(HumanFormat.Url(stream.CurrentUrl ?? stream.OriginalUrl), UrlWidth));
+            table.Add([.. cells]);
+        }
+
+        table.Write(writer);
+    }
+
+    /// <summary>The clients table; connection times are durations up to <paramref name="now"/>.</summary>
+    public static void WriteClients(TextWriter writer, IReadOnlyList<ClientStats>? clients, DateTimeOffset now, Func<ClientStats, double>? rate = null)
+    {
+        if (clients is null || clients.Count == 0)
+        {
+            writer.WriteLine("No clients connected.");
+            return;
+        }
+
+        var table = rate is null
+            ? new TextTable("CLIENT ID", "STREAM", "IP", "USER AGENT", "SERVED", "CONNECTED").AlignRight(4, 5)
+            : new TextTable("CLIENT ID", "STREAM", "IP", "USER AGENT", "SERVED", "RATE", "CONNECTED").AlignRight(4, 5, 6);
+        foreach (var client in clients)
+        {
+            List<string> cells =
+            [
+                client.ClientId ?? "-",
+                ShortId(client.StreamId),
+                client.IpAddress ?? "-",
+                HumanFormat.Shorten(client.UserAgent ?? "-", UserAgentWidth),
+                HumanFormat.Bytes(client.BytesServed),
+            ];
+            if (rate is not null)
+            {
+                cells.Add(HumanFormat.BitRate(rate(client)));
+            }
+
+            cells.Add(HumanFormat.TryParseTime(client.CreatedAt, out var since) ? HumanFormat.Duration((long)(now - since).TotalSeconds) : "-");
+            table.Add([.. cells]);
+        }
+
+        table.Write(writer);
+    }
+
+    /// <summary>One line of totals: uptime, streams, clients, bytes served (and the bandwidth when known).</summary>
+    public static void WriteSummary(TextWriter writer, FullStatsResponse stats, double? rate = null)
+    {
+        var line = $"uptime {HumanFormat.Duration(stats.UptimeSeconds)}, streams {stats.TotalStreams} ({stats.ActiveStreams} active), "
+            + $"clients {stats.ActiveClients} connected, served {HumanFormat.Bytes(stats.TotalBytesServed)}";
+        writer.WriteLine(rate is { } bytesPerSecond ? $"{line}, {HumanFormat.BitRate(bytesPerSecond)}" : line);
+    }
+
+    private static string ShortId(string? id) => id is null ? "-" : id.Length <= ShortIdLength ? id : id[..ShortIdLength];
+}
