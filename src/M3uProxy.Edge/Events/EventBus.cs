@@ -43,9 +43,10 @@ internal sealed class EventBus
         EventLog.Published(_logger, proxyEvent.Type.ToWire(), proxyEvent.StreamId);
         foreach (var subscription in _subscriptions)
         {
-            if (!subscription.Offer(proxyEvent))
+            // A dead receiver can drop thousands: log the first drop and then every thousandth.
+            if (!subscription.Offer(proxyEvent) && subscription.Dropped is var dropped && (dropped == 1 || dropped % 1000 == 0))
             {
-                EventLog.SubscriberFull(_logger, subscription.Name, proxyEvent.Type.ToWire());
+                EventLog.SubscriberFull(_logger, subscription.Name, proxyEvent.Type.ToWire(), dropped);
             }
         }
     }

@@ -85,6 +85,18 @@ public sealed partial class WebhookDeliveryTests
         Assert.All(stops, r => Assert.Equal("stream_stopped", r.EventType));
     }
 
+    /// <summary>Moves the fake clock a second at a time until the receiver has <paramref name="count"/> requests.</summary>
+    private static async Task<IReadOnlyList<ReceivedWebhook>> AdvanceUntilAsync(FakeTimeProvider time, WebhookReceiver receiver, string path, int count)
+    {
+        for (var step = 0; step < 600 && receiver.Received(path).Count < count; step++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        return await receiver.WaitForAsync(path, r => r.Count >= count);
+    }
+
     [Fact]
     public async Task ServerErrors_AreRetriedWithBackoffOnTheClock_ThenDelivered()
     {
@@ -92,25 +104,24 @@ public sealed partial class WebhookDeliveryTests
         await using var receiver = await WebhookReceiver.StartAsync();
         await using var proxy = await ProxyHost.StartAsync(time: time);
         receiver.FailWith("/flaky", 500, 503);
-        await RegisterAsync(proxy, $$"""{"url":"{{receiver.Url("/flaky")}}","events":["stream_started"],"retry_attempts":3}""");
+        await RegisterAsync(proxy, $$"""{"url":"{{receiver.Url("/flaky")}}","events":["stream_started"],"retry_attempts":3,"timeout":3600}""");
 
         await proxy.CreateStreamAsync(new { url = "http://provider.example/live/1.ts" });
 
-        // First attempt at once; the retries wait for the clock (1 s, then 2 s).
+        // The first attempt goes at once; a retry waits for the clock.
         await receiver.WaitForAsync("/flaky", r => r.Count == 1);
-        await Task.Delay(200, TestContext.Current.CancellationToken);
+        await Task.Delay(300, TestContext.Current.CancellationToken);
         Assert.Single(receiver.Received("/flaky"));
-        time.Advance(TimeSpan.FromSeconds(1));
-        await receiver.WaitForAsync("/flaky", r => r.Count == 2);
-        time.Advance(TimeSpan.FromSeconds(1));
-        await Task.Delay(200, TestContext.Current.CancellationToken);
-        Assert.Equal(2, receiver.Received("/flaky").Count);
-        time.Advance(TimeSpan.FromSeconds(1));
-        var received = await receiver.WaitForAsync("/flaky", r => r.Count == 3);
+        var received = await AdvanceUntilAsync(time, receiver, "/flaky", 3);
 
         Assert.Single(received.Select(r => r.EventId).Distinct());
-        time.Advance(TimeSpan.FromSeconds(10));
-        await Task.Delay(200, TestContext.Current.CancellationToken);
+        // The third attempt got 200: nothing more, however long we wait.
+        for (var i = 0; i < 20; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+
         Assert.Equal(3, receiver.Received("/flaky").Count);
     }
 
@@ -121,16 +132,23 @@ public sealed partial class WebhookDeliveryTests
         await using var receiver = await WebhookReceiver.StartAsync();
         await using var proxy = await ProxyHost.StartAsync(time: time);
         receiver.FailWith("/down", 502, 502, 502, 502, 502);
-        await RegisterAsync(proxy, $$"""{"url":"{{receiver.Url("/down")}}","events":["stream_started"],"retry_attempts":2}""");
+        await RegisterAsync(proxy, $$"""{"url":"{{receiver.Url("/down")}}","events":["stream_started"],"retry_attempts":2,"timeout":3600}""");
 
         await proxy.CreateStreamAsync(new { url = "http://provider.example/live/1.ts" });
-        for (var i = 0; i < 20; i++)
+        await AdvanceUntilAsync(time, receiver, "/down", 3);
+        for (var i = 0; i < 30; i++)
         {
             time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(30, TestContext.Current.CancellationToken);
+            await Task.Delay(20, TestContext.Current.CancellationToken);
         }
 
         Assert.Equal(3, receiver.Received("/down").Count);
+    }
+
+    [Fact]
+    public void Backoff_Is1_2_4Seconds_CappedAtAMinute()
+    {
+        Assert.Equal([1, 2, 4, 8, 60, 60], new[] { 1, 2, 3, 4, 7, 40 }.Select(a => M3uProxy.Edge.Webhooks.WebhookSender.Backoff(a).TotalSeconds));
     }
 
     [Fact]
