@@ -85,7 +85,7 @@ internal sealed class StatsBuilder
         IsConnected: client.IsConnected);
 
     // m3u-editor relies on the URLs as given; MASK_URLS=true is for operators who share their stats.
-    private string Shown(string url) => _maskUrls ? UrlMasking.Mask(url) : url;
+    public string Shown(string url) => _maskUrls ? UrlMasking.Mask(url) : url;
 
     // Variant playlists' traffic counts toward their parent (seed-spec §4.5).
     private (long Bytes, long Segments, long Errors) WithVariants(StreamRecord stream)

@@ -1,4 +1,4 @@
-using System.Net;
+using M3uProxy.Edge.Api;
 using M3uProxy.Edge.Events;
 using M3uProxy.Edge.Metrics;
 using M3uProxy.Edge.Upstream;
@@ -10,7 +10,7 @@ namespace M3uProxy.Edge.Webhooks;
 /// (backoff 1, 2, 4 … s, seed-spec §11.5), adding the HMAC signature when a secret is set.
 /// Timeouts and back-off run on the injected clock.
 /// </summary>
-internal sealed partial class WebhookSender : IDisposable
+internal sealed partial class WebhookSender
 {
     public const string UserAgent = "M3U-Proxy-Webhook/1.0";
     private static readonly TimeSpan _maxBackoff = TimeSpan.FromSeconds(60);
@@ -20,23 +20,13 @@ internal sealed partial class WebhookSender : IDisposable
     private readonly ProxyMetrics _metrics;
     private readonly ILogger<WebhookSender> _logger;
 
-    public WebhookSender(TimeProvider time, ProxyMetrics metrics, ILogger<WebhookSender> logger)
+    public WebhookSender(ControlHttpClient http, TimeProvider time, ProxyMetrics metrics, ILogger<WebhookSender> logger)
     {
+        // The control-plane client: receivers are named by the operator; no proxy, no redirects, no cookies.
+        _client = http.Client;
         _time = time;
         _metrics = metrics;
         _logger = logger;
-        // Receivers are named by the operator: no proxy, no redirects, no cookies.
-        _client = new HttpClient(new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            UseProxy = false,
-            UseCookies = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-        })
-        {
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
     }
 
     /// <summary>True when an attempt succeeded (status below 400). Never throws but for cancellation.</summary>
@@ -125,8 +115,6 @@ internal sealed partial class WebhookSender : IDisposable
 
         return request;
     }
-
-    public void Dispose() => _client.Dispose();
 
     private static partial class Log
     {

@@ -244,6 +244,8 @@ public sealed partial class WebhookDeliveryTests
         var (_, plainStats, _) = await plain.GetAsync("stats/streams");
         Assert.Equal(Url, (string?)plainStats!["streams"]![0]!["original_url"]);
         var (_, maskedStats, _) = await masked.GetAsync("stats/streams");
+        var (_, byMetadata, _) = await masked.GetAsync("streams/by-metadata?field=x&value=&active_only=false");
+        Assert.Equal("http://***@provider.example/live/***/***/1.ts?token=***", (string?)byMetadata!["matching_streams"]![0]!["url"]);
         var text = maskedStats!.ToJsonString();
         Assert.DoesNotContain("s3cret", text, StringComparison.Ordinal);
         Assert.DoesNotContain("t0k", text, StringComparison.Ordinal);
