@@ -13,6 +13,8 @@ namespace M3uProxy.Edge.Tests.Webhooks;
 /// when the ways a stream ends race each other. Hundreds of iterations each, on a fake clock,
 /// with a real webhook receiver counting what arrives.
 /// </summary>
+/// <remarks>In the streaming collection: thousands of deliveries would otherwise load the CPU while timing-sensitive streaming tests run.</remarks>
+[Collection(Playback.StreamingTests.Name)]
 public sealed class StreamStoppedExactlyOnceTests
 {
     private const int Iterations = 300;
