@@ -18,7 +18,7 @@ internal static class WebhookRequest
     {
         var url = ReadUrl(body);
         var events = ReadEvents(body);
-        var headers = body.OptionalStringMap("headers");
+        var headers = ReadHeaders(body);
         var timeout = body.OptionalInt("timeout", minimum: 1);
         var retries = body.OptionalInt("retry_attempts", minimum: 0);
         var secret = body.OptionalString("secret");
@@ -95,6 +95,22 @@ internal static class WebhookRequest
         }
 
         return events;
+    }
+
+    // Header names must be tokens and values single-line: anything else could never be sent.
+    private static Dictionary<string, string>? ReadHeaders(BodyValidator body)
+    {
+        var headers = body.OptionalStringMap("headers");
+        foreach (var (name, value) in headers ?? [])
+        {
+            if (name.Length == 0 || name.Any(c => c <= ' ' || c >= 127 || "()<>@,;:\\\"/[]?={}".Contains(c)) || value.Any(c => c is '\r' or '\n' or '\0'))
+            {
+                body.ValueError("headers", $"Invalid header {name}", System.Text.Json.Nodes.JsonValue.Create(name));
+                return null;
+            }
+        }
+
+        return headers;
     }
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;

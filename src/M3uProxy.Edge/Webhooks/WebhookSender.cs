@@ -84,6 +84,11 @@ internal sealed partial class WebhookSender
         {
             return (false, true, UrlMasking.MaskText(exception.Message));
         }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Anything else (a header the handler refuses …) will not heal by retrying.
+            return (false, false, UrlMasking.MaskText(exception.Message));
+        }
     }
 
     private static HttpRequestMessage BuildRequest(WebhookConfig webhook, byte[] body)
@@ -99,9 +104,14 @@ internal sealed partial class WebhookSender
             request.Headers.TryAddWithoutValidation(WebhookSignature.HeaderName, WebhookSignature.Compute(webhook.Secret, body));
         }
 
-        // The webhook's own headers win, as in the reference.
+        // The webhook's own headers win, as in the reference; the signature is always ours.
         foreach (var (name, value) in webhook.Headers)
         {
+            if (name.Equals(WebhookSignature.HeaderName, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
             if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
             {
                 request.Content.Headers.Remove(name);

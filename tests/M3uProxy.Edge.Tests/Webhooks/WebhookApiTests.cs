@@ -74,6 +74,8 @@ public sealed class WebhookApiTests
     [InlineData("""{"url":"http://x.example/","timeout":0}""", "timeout", "greater_than_equal")]
     [InlineData("""{"url":"http://x.example/","retry_attempts":-1}""", "retry_attempts", "greater_than_equal")]
     [InlineData("""{"url":"http://x.example/","headers":{"A":1}}""", "headers", "string_type")]
+    [InlineData("""{"url":"http://x.example/","headers":{"X-A":"a\nInjected: 1"}}""", "headers", "value_error")]
+    [InlineData("""{"url":"http://x.example/","headers":{"Bad Name":"a"}}""", "headers", "value_error")]
     public async Task InvalidBodies_Answer422InPydanticShape(string json, string field, string type)
     {
         await using var proxy = await ProxyHost.StartAsync();

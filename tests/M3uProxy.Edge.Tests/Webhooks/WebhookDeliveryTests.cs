@@ -180,7 +180,7 @@ public sealed partial class WebhookDeliveryTests
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         await using var proxy = await ProxyHost.StartAsync(new Dictionary<string, string?> { ["WEBHOOK_SECRET"] = "default-secret" });
-        await RegisterAsync(proxy, $$"""{"url":"{{receiver.Url("/own")}}","events":["stream_started"],"secret":"own-secret"}""");
+        await RegisterAsync(proxy, $$$"""{"url":"{{{receiver.Url("/own")}}}","events":["stream_started"],"secret":"own-secret","headers":{"X-M3U-Proxy-Signature":"forged"}}""");
         await RegisterAsync(proxy, $$"""{"url":"{{receiver.Url("/default")}}","events":["stream_started"]}""");
 
         await proxy.CreateStreamAsync(new { url = "http://provider.example/live/1.ts" });
