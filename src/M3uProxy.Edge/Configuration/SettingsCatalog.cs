@@ -145,7 +145,7 @@ internal static class SettingsCatalog
 
         // Webhooks, metrics and logs
         new("WEBHOOK_SECRET", SettingKind.Secret, "", "Default HMAC secret of webhooks registered without a `secret`: each delivery then carries `X-M3U-Proxy-Signature: sha256=<hex HMAC-SHA256 of the body>`. Empty: unsigned.", Observability),
-        new("WEBHOOK_QUEUE_SIZE", SettingKind.Integer, "1000", "Events each webhook may have waiting for delivery; beyond that new events for it are dropped, counted and logged.", Observability) { Minimum = 1, Maximum = 1000000 },
+        new("WEBHOOK_QUEUE_SIZE", SettingKind.Integer, "1000", "Events each webhook may have waiting for delivery; beyond that new events for it are dropped, counted and logged (`stream_stopped` has as much room again, so a burst of other events cannot push it out).", Observability) { Minimum = 1, Maximum = 1000000 },
         new("MASK_URLS", SettingKind.Bool, "false", "Also mask credentials (user-info, token-like query values, Xtream user/password) of upstream URLs in stats answers and webhook payloads. Logs are always masked.", Observability),
     ];
 

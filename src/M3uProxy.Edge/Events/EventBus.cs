@@ -20,9 +20,13 @@ internal sealed class EventBus
         _logger = logger;
     }
 
-    public EventSubscription Subscribe(string name, int capacity, Func<ProxyEvent, bool>? filter = null)
+    /// <summary>
+    /// A new bounded queue of <paramref name="capacity"/> events (those <paramref name="filter"/>
+    /// accepts); <paramref name="reserved"/> events may still be queued beyond it, up to twice it.
+    /// </summary>
+    public EventSubscription Subscribe(string name, int capacity, Func<ProxyEvent, bool>? filter = null, Func<ProxyEvent, bool>? reserved = null)
     {
-        var subscription = new EventSubscription(name, capacity, filter, Unsubscribe);
+        var subscription = new EventSubscription(name, capacity, filter, Unsubscribe, reserved);
         lock (_gate)
         {
             _subscriptions = [.. _subscriptions, subscription];

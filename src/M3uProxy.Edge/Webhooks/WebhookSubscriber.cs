@@ -23,7 +23,8 @@ internal sealed class WebhookSubscriber
         _sender = sender;
         _maskUrls = maskUrls;
         // The filter reads the current configuration, so a re-registration changes it in place.
-        _subscription = events.Subscribe("webhook " + UrlMasking.Mask(config.Url), capacity, e => Config.Wants(e.Type));
+        // stream_stopped has reserved room: m3u-editor's connection counts depend on every one.
+        _subscription = events.Subscribe("webhook " + UrlMasking.Mask(config.Url), capacity, e => Config.Wants(e.Type), e => e.Type == EventType.StreamStopped);
         Worker = Task.Run(RunAsync);
     }
 

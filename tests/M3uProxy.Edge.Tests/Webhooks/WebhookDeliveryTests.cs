@@ -223,6 +223,28 @@ public sealed partial class WebhookDeliveryTests
     }
 
     [Fact]
+    public async Task StreamStopped_HasReservedRoom_WhenAReceiversQueueIsFull()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var proxy = await ProxyHost.StartAsync(new Dictionary<string, string?> { ["WEBHOOK_QUEUE_SIZE"] = "2" });
+        receiver.Hang("/stuck");
+        await RegisterAsync(proxy, $$"""{"url":"{{receiver.Url("/stuck")}}","events":["stream_started","stream_stopped"],"timeout":60}""");
+        for (var i = 0; i < 6; i++)
+        {
+            await proxy.CreateStreamAsync(new { url = $"http://provider.example/live/{i}.ts", metadata = new { provider_profile_id = i } });
+        }
+
+        await receiver.WaitForAsync("/stuck", r => r.Count == 1);
+        var stream = proxy.Lifecycle.Streams.Snapshot().Single(s => s.Definition.Url.EndsWith("/5.ts", StringComparison.Ordinal));
+        Assert.True(proxy.Lifecycle.RemoveStream(stream, M3uProxy.Edge.Events.EventData.Stopped("manual_deletion", stream)));
+
+        receiver.Release("/stuck");
+        var received = await receiver.WaitForAsync("/stuck", r => r.Count == 4);
+        Assert.Equal(["stream_started", "stream_started", "stream_started", "stream_stopped"], received.Select(r => r.EventType));
+        Assert.Equal("5", (string?)received[3].Json["data"]!["metadata"]!["provider_profile_id"]);
+    }
+
+    [Fact]
     public async Task MaskUrls_MasksCredentialsInPayloadsAndStats_OtherwiseUrlsStayAsGiven()
     {
         const string Url = "http://user:pw@provider.example/live/alice/s3cret/1.ts?token=t0k";
