@@ -80,6 +80,7 @@ internal sealed partial class VodDelivery
         catch (UpstreamException exception)
         {
             stream.AddError();
+            _metrics.UpstreamError(exception.Failure.ToString());
             await UpstreamErrorResult.WriteAsync(context.Response, exception);
             return;
         }
@@ -214,6 +215,7 @@ internal sealed partial class VodDelivery
             }
             catch (Exception exception) when (exception is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
             {
+                _metrics.UpstreamError(nameof(UpstreamFailure.Read));
                 return (copied, false);
             }
 

@@ -164,4 +164,19 @@ public sealed partial class MetricsEndpointTests
         // A viewer is not an error: no line at Error level for a refused upstream and a 502.
         Assert.DoesNotContain(lines, l => l.StartsWith("Critical", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task UnreachableVodUpstream_CountsAConnectError()
+    {
+        await using var proxy = await ProxyHost.StartAsync();
+        var url = await proxy.StreamUrlAsync("http://127.0.0.1:1/movie/u/p/42.mp4");
+        using var client = new MediaClient("Player/1");
+
+        using (var response = await client.OpenAsync(url, cancellationToken: TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(502, (int)response.StatusCode);
+        }
+
+        Assert.Equal(1, Value(await ScrapeAsync(proxy), "m3u_proxy_upstream_errors_total{kind=\"Connect\"}"));
+    }
 }
