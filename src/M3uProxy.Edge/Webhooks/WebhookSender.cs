@@ -13,6 +13,7 @@ namespace M3uProxy.Edge.Webhooks;
 internal sealed partial class WebhookSender
 {
     public const string UserAgent = "M3U-Proxy-Webhook/1.0";
+    private const int MaxTimeoutSeconds = 86_400;
     private static readonly TimeSpan _maxBackoff = TimeSpan.FromSeconds(60);
 
     private readonly HttpClient _client;
@@ -65,7 +66,8 @@ internal sealed partial class WebhookSender
 
     private async Task<(bool Delivered, bool Retryable, string Problem)> SendOnceAsync(WebhookConfig webhook, byte[] body, CancellationToken cancellationToken)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(webhook.TimeoutSeconds), _time);
+        // Any int is a valid timeout for the reference; a timer cannot wait longer than ~49 days.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Min(webhook.TimeoutSeconds, MaxTimeoutSeconds)), _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         using var request = BuildRequest(webhook, body);
         try

@@ -110,7 +110,7 @@ public sealed class WebhookApiTests
         await using var proxy = await ProxyHost.StartAsync();
         var url = receiver.Url("/hook");
         // The test event goes out even to a webhook that does not subscribe to stream_started.
-        await proxy.SendAsync(HttpMethod.Post, "webhooks", json: $$"""{"url":"{{url}}","events":["stream_stopped"]}""");
+        await proxy.SendAsync(HttpMethod.Post, "webhooks", json: $$"""{"url":"{{url}}","events":["stream_stopped"],"timeout":2000000000}""");
 
         var (status, body, _) = await proxy.SendAsync(HttpMethod.Post, "webhooks/test?webhook_url=" + Uri.EscapeDataString(url));
 
