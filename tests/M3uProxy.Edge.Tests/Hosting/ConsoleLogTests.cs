@@ -151,6 +151,7 @@ public sealed class ConsoleLogTests
     [InlineData("Warning", false, false)]
     [InlineData("INFO", true, false)]
     [InlineData("Debug", true, true)]
+    [InlineData("TRACE", true, true)]
     public async Task LogLevel_AcceptsPythonAndDotNetNames(string level, bool expectInfo, bool expectDebug)
     {
         await using var proxy = new RunningProxy(new() { ["LOG_LEVEL"] = level, ["STREAM_RETRY_ATTEMPTS"] = "0" });
