@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using M3uProxy.Edge.Api.Models;
+using M3uProxy.Edge.Webhooks;
 
 namespace M3uProxy.Edge.Api;
 
@@ -30,6 +31,9 @@ namespace M3uProxy.Edge.Api;
 [JsonSerializable(typeof(DetailedStatsResponse))]
 [JsonSerializable(typeof(PerformanceStatsResponse))]
 [JsonSerializable(typeof(JsonObject))]
+[JsonSerializable(typeof(WebhookAddedResponse))]
+[JsonSerializable(typeof(WebhookListResponse))]
+[JsonSerializable(typeof(WebhookTestResponse))]
 internal sealed partial class EdgeJsonContext : JsonSerializerContext
 {
     /// <summary>

@@ -1,8 +1,10 @@
 using M3uProxy.Edge.Api.Models;
 using M3uProxy.Edge.Clients;
+using M3uProxy.Edge.Configuration;
 using M3uProxy.Edge.Hosting;
 using M3uProxy.Edge.Lifecycle;
 using M3uProxy.Edge.Streams;
+using M3uProxy.Edge.Upstream;
 
 namespace M3uProxy.Edge.Api;
 
@@ -13,11 +15,13 @@ internal sealed class StatsBuilder
 
     private readonly StreamLifecycle _lifecycle;
     private readonly Uptime _uptime;
+    private readonly bool _maskUrls;
 
-    public StatsBuilder(StreamLifecycle lifecycle, Uptime uptime)
+    public StatsBuilder(StreamLifecycle lifecycle, Uptime uptime, ProxySettings settings)
     {
         _lifecycle = lifecycle;
         _uptime = uptime;
+        _maskUrls = settings.MaskUrls;
     }
 
     public IEnumerable<StreamRecord> ListedStreams()
@@ -47,8 +51,8 @@ internal sealed class StatsBuilder
         var (bytes, segments, errors) = WithVariants(stream);
         return new StreamStats(
             StreamId: stream.Id,
-            OriginalUrl: definition.Url,
-            CurrentUrl: stream.CurrentUrl ?? definition.Url,
+            OriginalUrl: Shown(definition.Url),
+            CurrentUrl: Shown(stream.CurrentUrl ?? definition.Url),
             UserAgent: definition.UserAgent,
             ClientCount: stream.ClientCount,
             TotalBytesServed: bytes,
@@ -56,8 +60,8 @@ internal sealed class StatsBuilder
             ErrorCount: errors,
             IsActive: true,
             HasFailover: definition.HasFailover,
-            FailoverUrls: definition.FailoverUrls,
-            FailoverResolverUrl: definition.FailoverResolverUrl,
+            FailoverUrls: _maskUrls ? [.. definition.FailoverUrls.Select(UrlMasking.Mask)] : definition.FailoverUrls,
+            FailoverResolverUrl: definition.FailoverResolverUrl is { } resolver ? Shown(resolver) : null,
             CurrentFailoverIndex: stream.CurrentFailoverIndex,
             FailoverAttempts: stream.FailoverAttempts,
             LastFailoverTime: Timestamps.Aware(stream.LastFailoverTime),
@@ -91,6 +95,9 @@ internal sealed class StatsBuilder
         CreatedAt: Timestamps.Aware(client.CreatedAt),
         LastAccess: Timestamps.Aware(client.LastAccess),
         IsConnected: client.IsConnected);
+
+    // m3u-editor relies on the URLs as given; MASK_URLS=true is for operators who share their stats.
+    public string Shown(string url) => _maskUrls ? UrlMasking.Mask(url) : url;
 
     // Variant playlists' traffic counts toward their parent (seed-spec §4.5).
     private (long Bytes, long Segments, long Errors) WithVariants(StreamRecord stream)

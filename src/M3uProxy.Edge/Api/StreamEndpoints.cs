@@ -76,13 +76,18 @@ internal static class StreamEndpoints
                 request.Silence);
 
             // A stream that has clients keeps its parameters (seed-spec §4.3): answer with what is in effect.
-            var stream = lifecycle.Upsert(definition, out _);
+            var stream = lifecycle.Upsert(definition, out var outcome);
             var effective = stream.Definition;
             var isHls = effective.Kind == StreamKind.Hls;
             var streamType = isHls ? "hls" : "direct";
             var endpoint = isHls ? $"/hls/{stream.Id}/playlist.m3u8" : $"/stream/{stream.Id}";
 
-            events.Publish(EventType.StreamStarted, stream.Id, EventData.StreamStarted(effective, streamType));
+            // A stream being watched was announced when it started: another POST for it (a second
+            // viewer of the channel) is not a new start (the reference emits one per POST).
+            if (outcome != StreamUpsertOutcome.Reused)
+            {
+                events.Publish(EventType.StreamStarted, stream.Id, EventData.StreamStarted(effective, streamType));
+            }
             return TypedResults.Json(
                 new CreateStreamResponse(
                     StreamId: stream.Id,

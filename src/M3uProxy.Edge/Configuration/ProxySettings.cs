@@ -78,6 +78,10 @@ internal sealed class ProxySettings
     [ConfigurationKeyName("MAX_URL_LENGTH")] public int MaxUrlLength { get; set; }
     [ConfigurationKeyName("MAX_REQUEST_HEADERS_BYTES")] public int MaxRequestHeadersBytes { get; set; }
 
+    [ConfigurationKeyName("WEBHOOK_SECRET")] public string WebhookSecret { get; set; } = "";
+    [ConfigurationKeyName("WEBHOOK_QUEUE_SIZE")] public int WebhookQueueSize { get; set; }
+    [ConfigurationKeyName("MASK_URLS")] public bool MaskUrls { get; set; }
+
     /// <summary><c>ROOT_PATH</c> as a path base: empty, or <c>/segment[/segment…]</c> without a trailing slash.</summary>
     public string RootPath
     {

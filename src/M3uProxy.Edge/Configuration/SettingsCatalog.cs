@@ -18,6 +18,7 @@ internal static class SettingsCatalog
     private const string Broadcast = "Network broadcast";
     private const string Limits = "Limits (this proxy only)";
     private const string Continuous = "Continuous streams (this proxy only)";
+    private const string Observability = "Webhooks, metrics and logs (this proxy only)";
 
     private const string RedisIssue = "Redis coordination";
     private const string TranscodingIssue = "transcoding";
@@ -140,6 +141,11 @@ internal static class SettingsCatalog
         new("MAX_REQUEST_BODY_BYTES", SettingKind.Integer, "1048576", "Largest request body accepted (413 above it).", Limits) { Minimum = 1024, Maximum = 64L * 1024 * 1024 },
         new("MAX_URL_LENGTH", SettingKind.Integer, "16384", "Longest request path and query accepted (414 above it).", Limits) { Minimum = 1024, Maximum = 65536 },
         new("MAX_REQUEST_HEADERS_BYTES", SettingKind.Integer, "32768", "Largest total of request headers accepted (431 above it).", Limits) { Minimum = 4096, Maximum = 65536 },
+
+        // Webhooks, metrics and logs
+        new("WEBHOOK_SECRET", SettingKind.Secret, "", "Default HMAC secret of webhooks registered without a `secret`: each delivery then carries `X-M3U-Proxy-Signature: sha256=<hex HMAC-SHA256 of the body>`. Empty: unsigned.", Observability),
+        new("WEBHOOK_QUEUE_SIZE", SettingKind.Integer, "1000", "Events each webhook may have waiting for delivery; beyond that new events for it are dropped, counted and logged (`stream_stopped` has as much room again, so a burst of other events cannot push it out).", Observability) { Minimum = 1, Maximum = 1000000 },
+        new("MASK_URLS", SettingKind.Bool, "false", "Also mask credentials (user-info, token-like query values, Xtream user/password) of upstream URLs in stats answers and webhook payloads. Logs are always masked.", Observability),
     ];
 
     private static readonly Dictionary<string, SettingDefinition> _byName =

@@ -20,9 +20,13 @@ internal sealed class EventBus
         _logger = logger;
     }
 
-    public EventSubscription Subscribe(string name, int capacity, Func<ProxyEvent, bool>? filter = null)
+    /// <summary>
+    /// A new bounded queue of <paramref name="capacity"/> events (those <paramref name="filter"/>
+    /// accepts); <paramref name="reserved"/> events may still be queued beyond it, up to twice it.
+    /// </summary>
+    public EventSubscription Subscribe(string name, int capacity, Func<ProxyEvent, bool>? filter = null, Func<ProxyEvent, bool>? reserved = null)
     {
-        var subscription = new EventSubscription(name, capacity, filter, Unsubscribe);
+        var subscription = new EventSubscription(name, capacity, filter, Unsubscribe, reserved);
         lock (_gate)
         {
             _subscriptions = [.. _subscriptions, subscription];
@@ -43,9 +47,10 @@ internal sealed class EventBus
         EventLog.Published(_logger, proxyEvent.Type.ToWire(), proxyEvent.StreamId);
         foreach (var subscription in _subscriptions)
         {
-            if (!subscription.Offer(proxyEvent))
+            // A dead receiver can drop thousands: log the first drop and then every thousandth.
+            if (!subscription.Offer(proxyEvent) && subscription.Dropped is var dropped && (dropped == 1 || dropped % 1000 == 0))
             {
-                EventLog.SubscriberFull(_logger, subscription.Name, proxyEvent.Type.ToWire());
+                EventLog.SubscriberFull(_logger, subscription.Name, proxyEvent.Type.ToWire(), dropped);
             }
         }
     }

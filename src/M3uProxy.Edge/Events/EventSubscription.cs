@@ -4,21 +4,27 @@ namespace M3uProxy.Edge.Events;
 
 /// <summary>
 /// One subscriber's bounded queue. When the subscriber falls behind, new events are dropped and
-/// counted rather than held without bound or waited for.
+/// counted rather than held without bound or waited for. Events the subscriber marks as reserved
+/// (webhooks: <c>stream_stopped</c>, which m3u-editor counts on) may use a second capacity's worth
+/// of room, so a burst of other events cannot push them out; order stays first in, first out.
 /// </summary>
 internal sealed class EventSubscription : IDisposable
 {
     private readonly Channel<ProxyEvent> _queue;
     private readonly Action<EventSubscription> _unsubscribe;
     private readonly Func<ProxyEvent, bool>? _filter;
+    private readonly Func<ProxyEvent, bool>? _reserved;
+    private readonly int _capacity;
     private long _dropped;
 
-    public EventSubscription(string name, int capacity, Func<ProxyEvent, bool>? filter, Action<EventSubscription> unsubscribe)
+    public EventSubscription(string name, int capacity, Func<ProxyEvent, bool>? filter, Action<EventSubscription> unsubscribe, Func<ProxyEvent, bool>? reserved = null)
     {
         Name = name;
         _filter = filter;
+        _reserved = reserved;
+        _capacity = capacity;
         _unsubscribe = unsubscribe;
-        _queue = Channel.CreateBounded<ProxyEvent>(new BoundedChannelOptions(capacity)
+        _queue = Channel.CreateBounded<ProxyEvent>(new BoundedChannelOptions(reserved is null ? capacity : capacity * 2)
         {
             SingleReader = true,
             SingleWriter = false,
@@ -42,7 +48,8 @@ internal sealed class EventSubscription : IDisposable
             return true;
         }
 
-        if (_queue.Writer.TryWrite(proxyEvent))
+        var fits = _reserved is null || _queue.Reader.Count < _capacity || _reserved(proxyEvent);
+        if (fits && _queue.Writer.TryWrite(proxyEvent))
         {
             return true;
         }

@@ -141,6 +141,7 @@ internal sealed partial class FailoverChannelSource : IChannelSource
 
         if (stop.Error is StallException && _policy.CircuitBreaker)
         {
+            _coordinator.RecordUpstreamError(stop.Error);
             _sources.CoolDown(_openedUrl, _policy.Cooldown);
             return await FailOverAsync(_openedVersion, "circuit_breaker_timeout", stop.Error, cancellationToken);
         }
@@ -157,13 +158,14 @@ internal sealed partial class FailoverChannelSource : IChannelSource
     /// <summary>Retry the same URL while the outage allows it, else fail over. False: the stream has failed.</summary>
     private async Task<bool> AfterFailureAsync(long seenVersion, string url, string reason, Exception? error, CancellationToken cancellationToken)
     {
+        _coordinator.RecordUpstreamError(error);
         _outageStarted ??= _time.GetTimestamp();
         var withinBudget = _policy.OutageBudget <= TimeSpan.Zero || _time.GetElapsedTime(_outageStarted.Value) < _policy.OutageBudget;
         if (_retries < _policy.Attempts && withinBudget)
         {
             _retries++;
             State = SourceState.Retrying;
-            Log.Retrying(_logger, _stream.Id, UrlMasking.Mask(url), _retries, error?.Message);
+            Log.Retrying(_logger, _stream.Id, UrlMasking.Mask(url), _retries, UrlMasking.MaskText(error?.Message));
             await Task.Delay(_policy.DelayBefore(_retries), _time, cancellationToken);
             return true;
         }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using M3uProxy.Edge.Configuration;
 using M3uProxy.Edge.Events;
 using M3uProxy.Edge.FanOut;
+using M3uProxy.Edge.Metrics;
 using M3uProxy.Edge.Streams;
 using M3uProxy.Edge.Upstream;
 
@@ -23,9 +24,11 @@ internal sealed partial class FailoverCoordinator
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger<FailoverCoordinator> _logger;
+    private readonly ProxyMetrics _metrics;
 
-    public FailoverCoordinator(FailoverResolver resolver, EventBus events, UpstreamClient upstream, ProxySettings settings, TimeProvider time, ILoggerFactory loggers)
+    public FailoverCoordinator(FailoverResolver resolver, EventBus events, UpstreamClient upstream, ProxySettings settings, TimeProvider time, ILoggerFactory loggers, ProxyMetrics metrics)
     {
+        _metrics = metrics;
         _resolver = resolver;
         _events = events;
         _upstream = upstream;
@@ -62,6 +65,7 @@ internal sealed partial class FailoverCoordinator
 
         if (change is not null)
         {
+            _metrics.Failover(reason);
             Log.FailedOver(_logger, stream.Id, UrlMasking.Mask(change.OldUrl), UrlMasking.Mask(change.NewUrl), reason);
             _events.Publish(EventType.FailoverTriggered, stream.Id, new JsonObject
             {
@@ -79,23 +83,30 @@ internal sealed partial class FailoverCoordinator
 
     public void PublishFailed(StreamRecord stream, string reason, Exception? error, int retries)
     {
-        Log.StreamFailed(_logger, stream.Id, reason, error?.Message);
+        _metrics.StreamFailed(reason);
+        Log.StreamFailed(_logger, stream.Id, reason, UrlMasking.MaskText(error?.Message));
         _events.Publish(EventType.StreamFailed, stream.Id, new JsonObject
         {
             ["client_id"] = null,
             ["error"] = error?.Message ?? "No working source",
-            ["error_type"] = error switch
-            {
-                StallException => "chunk_timeout",
-                UpstreamException upstream => upstream.Failure.ToString(),
-                null => "unknown",
-                _ => error.GetType().Name,
-            },
+            ["error_type"] = ErrorType(error),
             ["reason"] = reason,
             ["retry_count"] = retries,
             ["no_failover"] = !stream.Definition.HasFailover,
         });
     }
+
+    /// <summary>Counts one failed connection or read of an upstream (null: it closed without an error).</summary>
+    public void RecordUpstreamError(Exception? error) => _metrics.UpstreamError(error is null ? "closed" : ErrorType(error));
+
+    // The reference's error_type values: chunk_timeout, the failure kind, or the exception's class.
+    private static string ErrorType(Exception? error) => error switch
+    {
+        StallException => "chunk_timeout",
+        UpstreamException upstream => upstream.Failure.ToString(),
+        null => "unknown",
+        _ => error.GetType().Name,
+    };
 
     private static partial class Log
     {

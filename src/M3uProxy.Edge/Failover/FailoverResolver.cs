@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using M3uProxy.Edge.Api;
 using M3uProxy.Edge.Events;
 using M3uProxy.Edge.Streams;
+using M3uProxy.Edge.Upstream;
 
 namespace M3uProxy.Edge.Failover;
 
@@ -58,7 +59,7 @@ internal sealed partial class FailoverResolver
         }
         catch (Exception exception) when (exception is HttpRequestException or JsonException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            Log.Failed(_logger, stream.Id, exception.Message);
+            Log.Failed(_logger, stream.Id, UrlMasking.MaskText(exception.Message));
             return null;
         }
     }

@@ -74,6 +74,19 @@ internal sealed class FanOutBuffer : IDisposable
 
     public int ReaderCount => _readers.Length;
 
+    /// <summary>How far the slowest reader is behind the writer, in bytes (for stats and metrics).</summary>
+    public long MaxReaderLag()
+    {
+        var published = Published;
+        long lag = 0;
+        foreach (var reader in _readers)
+        {
+            lag = Math.Max(lag, published - reader.Position);
+        }
+
+        return lag;
+    }
+
     public bool IsTransportStream => _isTransportStream;
 
     // ---- writer side (one pump task) ------------------------------------------------------

@@ -87,7 +87,7 @@ internal sealed partial class LiveChannel
                     previous = await CopyAsync(source, token);
                 }
 
-                Log.SourceStopped(_logger, StreamId, previous.Kind.ToString(), previous.Error?.Message);
+                Log.SourceStopped(_logger, StreamId, previous.Kind.ToString(), Upstream.UrlMasking.MaskText(previous.Error?.Message));
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -98,7 +98,7 @@ internal sealed partial class LiveChannel
         {
             failed = true;
             _started.TrySetResult(new ChannelStart(false, exception));
-            Log.ChannelFailed(_logger, StreamId, exception.Message);
+            Log.ChannelFailed(_logger, StreamId, Upstream.UrlMasking.MaskText(exception.Message));
         }
         finally
         {

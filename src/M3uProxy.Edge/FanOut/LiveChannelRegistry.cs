@@ -43,6 +43,16 @@ internal sealed class LiveChannelRegistry
         }
     }
 
+    /// <summary>Open channels, their viewers, and the largest lag of a viewer behind its channel (for stats).</summary>
+    public (int Channels, int Viewers, long MaxLagBytes) FanOutSnapshot()
+    {
+        lock (_gate)
+        {
+            var open = _channels.Values.Where(e => !e.Channel.HasEnded).ToList();
+            return (open.Count, open.Sum(e => e.Viewers), open.Select(e => e.Channel.Buffer.MaxReaderLag()).DefaultIfEmpty(0).Max());
+        }
+    }
+
     public bool TryGet(string streamId, out LiveChannel channel)
     {
         lock (_gate)

@@ -7,10 +7,12 @@ using M3uProxy.Edge.Failover;
 using M3uProxy.Edge.FanOut;
 using M3uProxy.Edge.Http;
 using M3uProxy.Edge.Lifecycle;
+using M3uProxy.Edge.Metrics;
 using M3uProxy.Edge.Monitoring;
 using M3uProxy.Edge.Playback;
 using M3uProxy.Edge.Streams;
 using M3uProxy.Edge.Upstream;
+using M3uProxy.Edge.Webhooks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace M3uProxy.Edge.Hosting;
@@ -38,6 +40,8 @@ internal static class EdgeApp
         UsePipeline(app, settings);
         MapRoutes(app);
 
+        // Listening starts now, so counters count from the start and not from the first scrape.
+        app.Services.GetRequiredService<MetricsCollector>();
         var lifecycle = app.Services.GetRequiredService<StreamLifecycle>();
         var events = app.Services.GetRequiredService<EventBus>();
         app.Lifetime.ApplicationStopping.Register(() => lifecycle.StopAll("server_shutdown"));
@@ -74,7 +78,7 @@ internal static class EdgeApp
             logging.AddJsonConsole(o =>
             {
                 o.UseUtcTimestamp = true;
-                o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ";
+                o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
             });
         }
         else
@@ -91,6 +95,8 @@ internal static class EdgeApp
         logging.SetMinimumLevel(level);
         // ASP.NET logs a line per request at Information: keep those out unless tracing.
         logging.AddFilter("Microsoft.AspNetCore", level <= LogLevel.Trace ? level : LogLevel.Warning > level ? LogLevel.Warning : level);
+        // Its per-request lines carry full query strings (api_token=…), which no level may log.
+        logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning > level ? LogLevel.Warning : level);
     }
 
     private static void AddProxyServices(IServiceCollection services, SettingsLoadResult configuration, TimeProvider time, UpstreamTlsPolicy? upstreamTls)
@@ -118,6 +124,15 @@ internal static class EdgeApp
         services.AddSingleton<VodDelivery>();
         services.AddSingleton<VodHead>();
         services.AddHostedService<StreamReaper>();
+        services.AddSingleton<ProxyMetrics>();
+        services.AddSingleton<ProxyGauges>();
+        services.AddSingleton<MetricsCollector>();
+        services.AddSingleton<ThroughputSampler>();
+        services.AddSingleton<OperationalStats>();
+        services.AddHostedService(sp => sp.GetRequiredService<ThroughputSampler>());
+        services.AddSingleton<WebhookSender>();
+        services.AddSingleton<WebhookRegistry>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookRegistry>());
     }
 
     private static void UsePipeline(WebApplication app, ProxySettings settings)
@@ -147,6 +162,8 @@ internal static class EdgeApp
         management.MapStatsEndpoints();
         management.MapClientEndpoints();
         management.MapUnavailableManagementEndpoints();
+        management.MapWebhookEndpoints();
+        management.MapMetricsEndpoints();
 
         app.MapPlaybackEndpoints();
         app.MapUnavailablePlaybackEndpoints();

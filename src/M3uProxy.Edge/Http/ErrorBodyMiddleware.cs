@@ -39,7 +39,7 @@ internal sealed partial class ErrorBodyMiddleware
         }
         catch (Exception exception) when (!context.Response.HasStarted)
         {
-            Unhandled(_logger, context.Request.Method, context.Request.Path, exception);
+            Unhandled(_logger, context.Request.Method, context.Request.Path, Upstream.UrlMasking.MaskText(exception.ToString()));
             context.Response.Clear();
             await ApiResults.WriteDetailAsync(context.Response, StatusCodes.Status500InternalServerError, "Internal server error");
             return;
@@ -62,6 +62,7 @@ internal sealed partial class ErrorBodyMiddleware
         }
     }
 
-    [LoggerMessage(100, LogLevel.Error, "Unhandled error on {Method} {Path}")]
-    private static partial void Unhandled(ILogger logger, string method, string path, Exception exception);
+    // The exception as masked text: its message could carry an upstream URL with credentials.
+    [LoggerMessage(100, LogLevel.Error, "Unhandled error on {Method} {Path}: {Error}")]
+    private static partial void Unhandled(ILogger logger, string method, string path, string error);
 }

@@ -27,6 +27,7 @@ internal static partial class LifecycleLog
     [LoggerMessage(207, LogLevel.Information, "Shutting down: ending {Streams} streams")]
     public static partial void ShuttingDown(ILogger logger, int streams);
 
-    [LoggerMessage(208, LogLevel.Error, "Reaper sweep failed")]
-    public static partial void ReaperFailed(ILogger logger, Exception exception);
+    // The exception as masked text: its message could carry an upstream URL with credentials.
+    [LoggerMessage(208, LogLevel.Error, "Reaper sweep failed: {Error}")]
+    public static partial void ReaperFailed(ILogger logger, string error);
 }

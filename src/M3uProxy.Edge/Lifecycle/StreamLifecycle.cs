@@ -161,7 +161,7 @@ internal sealed class StreamLifecycle
         var reapedClients = 0;
         foreach (var client in _clients.Snapshot())
         {
-            if (client.OpenResponses == 0 && now - client.LastAccess > _settings.ClientTimeout && DisconnectClient(client))
+            if (DisconnectIfIdle(client, now))
             {
                 reapedClients++;
             }
@@ -170,18 +170,38 @@ internal sealed class StreamLifecycle
         var reapedStreams = 0;
         foreach (var stream in _streams.Snapshot())
         {
-            if (stream.ClientCount == 0 && now - stream.LastAccess > _settings.StreamTimeout)
+            if (RemoveIfIdle(stream, now))
             {
-                var data = EventData.Stopped("inactive_timeout", stream, new() { ["timeout_seconds"] = _settings.StreamTimeoutSeconds });
-                if (RemoveStream(stream, data))
-                {
-                    reapedStreams++;
-                }
+                reapedStreams++;
             }
         }
 
         LogIdleClients(now);
         return (reapedClients, reapedStreams);
+    }
+
+    private bool DisconnectIfIdle(ClientRecord client, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            return client.OpenResponses == 0 && now - client.LastAccess > _settings.ClientTimeout
+                && DisconnectCore(client, connectionId: null, now, endsLifetime: true);
+        }
+    }
+
+    // Checked again under the lock: a client may have (re)joined since the sweep's snapshot, and
+    // then the stream is not idle any more and must not be cut from under it.
+    private bool RemoveIfIdle(StreamRecord stream, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            if (stream.ClientCount != 0 || now - stream.LastAccess <= _settings.StreamTimeout)
+            {
+                return false;
+            }
+
+            return RemoveCore(stream, EventData.Stopped("inactive_timeout", stream, new() { ["timeout_seconds"] = _settings.StreamTimeoutSeconds }));
+        }
     }
 
     /// <summary>Ends every stream, for shutdown: viewers end, each stream gets its <c>stream_stopped</c>.</summary>

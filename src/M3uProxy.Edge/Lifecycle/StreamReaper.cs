@@ -30,7 +30,7 @@ internal sealed class StreamReaper : BackgroundService
                 }
                 catch (Exception exception)
                 {
-                    LifecycleLog.ReaperFailed(_logger, exception);
+                    LifecycleLog.ReaperFailed(_logger, Upstream.UrlMasking.MaskText(exception.ToString()));
                 }
             }
         }

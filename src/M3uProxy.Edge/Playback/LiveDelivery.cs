@@ -2,6 +2,7 @@ using System.Buffers;
 using M3uProxy.Edge.Clients;
 using M3uProxy.Edge.Configuration;
 using M3uProxy.Edge.FanOut;
+using M3uProxy.Edge.Metrics;
 using M3uProxy.Edge.Streams;
 
 namespace M3uProxy.Edge.Playback;
@@ -22,8 +23,11 @@ internal sealed partial class LiveDelivery
     private readonly long _strictPrebufferBytes;
     private readonly TimeSpan _strictPrebufferTimeout;
 
-    public LiveDelivery(LiveChannelRegistry channels, ViewerWatchdog watchdog, ProxySettings settings, TimeProvider time, ILogger<LiveDelivery> logger)
+    private readonly ProxyMetrics _metrics;
+
+    public LiveDelivery(LiveChannelRegistry channels, ViewerWatchdog watchdog, ProxySettings settings, TimeProvider time, ILogger<LiveDelivery> logger, ProxyMetrics metrics)
     {
+        _metrics = metrics;
         _channels = channels;
         _watchdog = watchdog;
         _time = time;
@@ -126,6 +130,7 @@ internal sealed partial class LiveDelivery
                         var now = _time.GetUtcNow();
                         client.AddBytes(data.Length, now);
                         stream.AddBytes(data.Length);
+                        _metrics.BytesServed(data.Length);
                         if (flush.IsCompleted || flush.IsCanceled)
                         {
                             return;

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using M3uProxy.Edge.Clients;
 using M3uProxy.Edge.Configuration;
+using M3uProxy.Edge.Metrics;
 using M3uProxy.Edge.Streams;
 using M3uProxy.Edge.Upstream;
 
@@ -25,8 +26,11 @@ internal sealed partial class VodDelivery
     private readonly ILogger<VodDelivery> _logger;
     private readonly int _resumeAttempts;
 
-    public VodDelivery(UpstreamClient upstream, ViewerWatchdog watchdog, ProxySettings settings, TimeProvider time, ILogger<VodDelivery> logger)
+    private readonly ProxyMetrics _metrics;
+
+    public VodDelivery(UpstreamClient upstream, ViewerWatchdog watchdog, ProxySettings settings, TimeProvider time, ILogger<VodDelivery> logger, ProxyMetrics metrics)
     {
+        _metrics = metrics;
         _upstream = upstream;
         _watchdog = watchdog;
         _time = time;
@@ -76,6 +80,7 @@ internal sealed partial class VodDelivery
         catch (UpstreamException exception)
         {
             stream.AddError();
+            _metrics.UpstreamError(exception.Failure.ToString());
             await UpstreamErrorResult.WriteAsync(context.Response, exception);
             return;
         }
@@ -210,6 +215,7 @@ internal sealed partial class VodDelivery
             }
             catch (Exception exception) when (exception is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
             {
+                _metrics.UpstreamError(nameof(UpstreamFailure.Read));
                 return (copied, false);
             }
 
@@ -224,6 +230,7 @@ internal sealed partial class VodDelivery
             copied += read;
             client.AddBytes(read, _time.GetUtcNow());
             stream.AddBytes(read);
+            _metrics.BytesServed(read);
         }
     }
 

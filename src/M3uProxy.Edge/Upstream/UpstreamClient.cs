@@ -19,6 +19,7 @@ internal sealed class UpstreamClient : IDisposable
     private readonly HttpMessageInvoker _invoker;
     private readonly TimeSpan _headersTimeout;
     private readonly int _maxRedirects;
+    private int _openResponses;
 
     public UpstreamClient(ProxySettings settings, UpstreamTlsPolicy? tlsPolicy = null)
     {
@@ -103,7 +104,8 @@ internal sealed class UpstreamClient : IDisposable
             try
             {
                 var body = await response.Content.ReadAsStreamAsync(timeout.Token);
-                return new UpstreamResponse(response, body, url);
+                Interlocked.Increment(ref _openResponses);
+                return new UpstreamResponse(response, body, url, () => Interlocked.Decrement(ref _openResponses));
             }
             catch (Exception exception) when (exception is OperationCanceledException or HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
             {
@@ -154,6 +156,9 @@ internal sealed class UpstreamClient : IDisposable
         System.Net.Sockets.SocketException socket => socket.SocketErrorCode.ToString(),
         _ => exception.HttpRequestError.ToString(),
     };
+
+    /// <summary>Upstream responses whose body is open (live sources, VOD and segment transfers), for metrics.</summary>
+    public int OpenResponses => Volatile.Read(ref _openResponses);
 
     public void Dispose() => _invoker.Dispose();
 }

@@ -6,8 +6,11 @@ namespace M3uProxy.Edge.Upstream;
 /// </summary>
 internal sealed class UpstreamResponse : IDisposable
 {
-    public UpstreamResponse(HttpResponseMessage message, Stream body, Uri finalUrl)
+    private Action? _onDispose;
+
+    public UpstreamResponse(HttpResponseMessage message, Stream body, Uri finalUrl, Action? onDispose = null)
     {
+        _onDispose = onDispose;
         Message = message;
         Body = body;
         FinalUrl = finalUrl;
@@ -30,5 +33,6 @@ internal sealed class UpstreamResponse : IDisposable
     {
         Body.Dispose();
         Message.Dispose();
+        Interlocked.Exchange(ref _onDispose, null)?.Invoke();
     }
 }

@@ -19,6 +19,14 @@ internal static partial class UrlMasking
     [GeneratedRegex(@"(?<=://)[^/@]+@")]
     private static partial Regex UserInfo();
 
+    [GeneratedRegex(@"\b[a-z][a-z0-9+.-]*://[^\s""'<>]+", RegexOptions.IgnoreCase)]
+    private static partial Regex UrlInText();
+
+    /// <summary>Masks every URL inside free text (exception messages, upstream error bodies).</summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(text))]
+    public static string? MaskText(string? text)
+        => text is null || !text.Contains("://", StringComparison.Ordinal) ? text : UrlInText().Replace(text, m => Mask(m.Value));
+
     public static string Mask(string url)
     {
         var masked = UserInfo().Replace(url, Hidden + "@");

@@ -50,6 +50,36 @@ public sealed class EventBusTests
     }
 
     [Fact]
+    public void ReservedEvents_StillFitWhenTheQueueIsFull_UpToTwiceItsCapacity_InOrder()
+    {
+        var bus = NewBus();
+        using var webhook = bus.Subscribe("webhook", 3, reserved: e => e.Type == EventType.StreamStopped);
+
+        for (var i = 0; i < 10; i++)
+        {
+            bus.Publish(EventType.ClientConnected, "s", []);
+        }
+
+        bus.Publish(EventType.StreamStopped, "a", []);
+        bus.Publish(EventType.ClientDisconnected, "s", []);
+        bus.Publish(EventType.StreamStopped, "b", []);
+        for (var i = 0; i < 10; i++)
+        {
+            bus.Publish(EventType.StreamStopped, "c", []);
+        }
+
+        Assert.Equal(6, webhook.Pending);
+        Assert.Equal(7 + 1 + 9, webhook.Dropped);
+        var queued = new List<ProxyEvent>();
+        while (webhook.Reader.TryRead(out var e))
+        {
+            queued.Add(e);
+        }
+
+        Assert.Equal(["s", "s", "s", "a", "b", "c"], queued.Select(e => e.StreamId));
+    }
+
+    [Fact]
     public void Filter_KeepsOnlyWantedEvents_AndDisposeUnsubscribes()
     {
         var bus = NewBus();

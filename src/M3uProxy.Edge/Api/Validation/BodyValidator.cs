@@ -307,6 +307,13 @@ internal sealed class BodyValidator
     public void ValueError(string name, string message, JsonNode? input)
         => Add("value_error", "Value error, " + message, input, name);
 
+    /// <summary>Any pydantic error at <c>["body", path…]</c> (enum members, URL types …).</summary>
+    public void Error(string type, string message, JsonNode? input, params ReadOnlySpan<object> path)
+        => Add(type, message, input, path);
+
+    /// <summary>The raw element of a present, non-null field.</summary>
+    public bool TryGetField(string name, out JsonElement value) => TryGetPresent(name, out value);
+
     private bool TryGetPresent(string name, out JsonElement value)
         => _body.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
 

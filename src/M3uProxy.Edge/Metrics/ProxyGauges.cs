@@ -1,0 +1,29 @@
+using System.Diagnostics.Metrics;
+using M3uProxy.Edge.FanOut;
+using M3uProxy.Edge.Lifecycle;
+using M3uProxy.Edge.Upstream;
+using M3uProxy.Edge.Webhooks;
+
+namespace M3uProxy.Edge.Metrics;
+
+/// <summary>
+/// Observable instruments that read live state when <c>/metrics</c> is scraped: streams,
+/// clients, upstream connections, live channels and their viewers' lag, webhook queues.
+/// </summary>
+internal sealed class ProxyGauges
+{
+    public ProxyGauges(ProxyMetrics metrics, StreamLifecycle lifecycle, UpstreamClient upstream, LiveChannelRegistry channels, WebhookRegistry webhooks)
+    {
+        var meter = metrics.Meter;
+        meter.CreateObservableGauge("m3u_proxy.streams", () => lifecycle.Streams.Snapshot().Count(s => !s.Definition.IsVariant), description: "Streams registered.");
+        meter.CreateObservableGauge("m3u_proxy.streams.active", () => lifecycle.Streams.Snapshot().Count(s => !s.Definition.IsVariant && s.ClientCount > 0), description: "Streams with at least one client.");
+        meter.CreateObservableGauge("m3u_proxy.clients", () => lifecycle.Clients.Snapshot().Count(c => c.IsConnected), description: "Connected clients.");
+        meter.CreateObservableGauge("m3u_proxy.upstream.connections", () => upstream.OpenResponses, description: "Upstream responses being read (live sources, VOD and segment transfers).");
+        meter.CreateObservableGauge("m3u_proxy.live.channels", () => channels.FanOutSnapshot().Channels, description: "Live channels with an open upstream.");
+        meter.CreateObservableGauge("m3u_proxy.fanout.lag", () => channels.FanOutSnapshot().MaxLagBytes, "By", "Largest distance of a live viewer behind its channel's upstream.");
+        meter.CreateObservableGauge("m3u_proxy.webhook.queue", () => webhooks.Snapshot().Select(w => new Measurement<int>(w.Pending, Tag(w))), description: "Events waiting for delivery, per webhook.");
+        meter.CreateObservableCounter("m3u_proxy.webhook.dropped", () => webhooks.Snapshot().Select(w => new Measurement<long>(w.Dropped, Tag(w))), description: "Events dropped because a webhook's queue was full, per webhook.");
+    }
+
+    private static KeyValuePair<string, object?> Tag(WebhookSubscriber webhook) => new("webhook", UrlMasking.Mask(webhook.Config.Url));
+}

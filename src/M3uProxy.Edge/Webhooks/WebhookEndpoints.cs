@@ -1,0 +1,93 @@
+using System.Text.Json.Nodes;
+using M3uProxy.Edge.Api;
+using M3uProxy.Edge.Api.Validation;
+using M3uProxy.Edge.Configuration;
+using M3uProxy.Edge.Events;
+
+namespace M3uProxy.Edge.Webhooks;
+
+/// <summary><c>/webhooks</c> (seed-spec §11.4): add, list, remove, and send a test event.</summary>
+internal static class WebhookEndpoints
+{
+    private const string TestStreamId = "test_stream_123";
+
+    public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/webhooks", AddAsync);
+        routes.MapGet("/webhooks", (WebhookRegistry webhooks) => TypedResults.Json(
+            new WebhookListResponse([.. webhooks.Snapshot().Select(w => w.Config).Select(c => new WebhookInfo(c.Url, Wire(c.Events), c.TimeoutSeconds, c.RetryAttempts))]),
+            EdgeJsonContext.Api.WebhookListResponse));
+        routes.MapDelete("/webhooks", (HttpContext context, WebhookRegistry webhooks) =>
+        {
+            if (QueryUrl(context) is not { } url)
+            {
+                return MissingWebhookUrl();
+            }
+
+            return webhooks.Remove(WebhookUrl.Normalize(url) ?? url)
+                ? ApiResults.Message($"Webhook {url} removed successfully")
+                : ApiResults.Detail(StatusCodes.Status404NotFound, "Webhook not found");
+        });
+        routes.MapPost("/webhooks/test", TestAsync);
+        return routes;
+    }
+
+    private static async Task<IResult> AddAsync(HttpContext context, WebhookRegistry webhooks, ProxySettings settings)
+    {
+        if (await RequestBody.ReadAsync(context, settings.MaxRequestBodyBytes) is not { } body)
+        {
+            return Results.Empty;
+        }
+
+        if (!BodyValidator.TryOpen(body, out var validator, out var document, out var error))
+        {
+            return ApiResults.Validation(error!);
+        }
+
+        using (document)
+        {
+            if (WebhookRequest.Read(validator, settings.WebhookSecret) is not { } config)
+            {
+                return ApiResults.Validation(validator.Errors);
+            }
+
+            webhooks.AddOrUpdate(config);
+            return TypedResults.Json(
+                new WebhookAddedResponse("Webhook added successfully", config.Url, Wire(config.Events)),
+                EdgeJsonContext.Api.WebhookAddedResponse);
+        }
+    }
+
+    // Synchronous like the reference: the answer comes after the delivery (and its retries) ended,
+    // and says the same whether or not the receiver took it.
+    private static async Task<IResult> TestAsync(HttpContext context, WebhookRegistry webhooks, TimeProvider time)
+    {
+        if (QueryUrl(context) is not { } url)
+        {
+            return MissingWebhookUrl();
+        }
+
+        if (webhooks.Get(WebhookUrl.Normalize(url) ?? url) is not { } config)
+        {
+            return ApiResults.Detail(StatusCodes.Status404NotFound, "Webhook not found");
+        }
+
+        var test = new ProxyEvent(Guid.NewGuid(), EventType.StreamStarted, TestStreamId, time.GetUtcNow(), new JsonObject
+        {
+            ["test"] = true,
+            ["message"] = "This is a test webhook event",
+            ["primary_url"] = "http://example.com/test.m3u8",
+        });
+        await webhooks.SendNowAsync(config, test, context.RequestAborted);
+        return TypedResults.Json(new WebhookTestResponse($"Test event sent to {url}", test.EventId.ToString("D")), EdgeJsonContext.Api.WebhookTestResponse);
+    }
+
+    private static string? QueryUrl(HttpContext context)
+        => context.Request.Query.TryGetValue("webhook_url", out var values) && values.Count > 0 ? values[^1] : null;
+
+    // FastAPI's answer for a missing required query parameter.
+    private static IResult MissingWebhookUrl()
+        => ApiResults.Validation(new Api.Models.ValidationError("missing", new JsonArray("query", "webhook_url"), "Field required", null));
+
+    private static List<string> Wire(IReadOnlyList<EventType> events) => [.. events.Select(e => e.ToWire())];
+}

@@ -1,0 +1,49 @@
+using System.Diagnostics.Metrics;
+using M3uProxy.Edge.Metrics;
+using M3uProxy.Edge.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
+
+namespace M3uProxy.Edge.Tests.Metrics;
+
+/// <summary>Names and escaping of the exposition, and the bytes-per-second sampler on a fake clock.</summary>
+public sealed class MetricsUnitTests
+{
+    [Fact]
+    public void Names_FollowPrometheusConventions()
+    {
+        using var meter = new Meter("test.names");
+        Assert.Equal("http_server_request_duration_seconds", PrometheusText.MetricName(meter.CreateHistogram<double>("http.server.request.duration", "s"), MetricKind.Histogram));
+        Assert.Equal("m3u_proxy_served_bytes_total", PrometheusText.MetricName(meter.CreateCounter<long>("m3u_proxy.served", "By"), MetricKind.Counter));
+        Assert.Equal("m3u_proxy_failovers_total", PrometheusText.MetricName(meter.CreateCounter<long>("m3u_proxy.failovers"), MetricKind.Counter));
+        Assert.Equal("m3u_proxy_fanout_lag_bytes", PrometheusText.MetricName(meter.CreateObservableGauge("m3u_proxy.fanout.lag", () => 0L, "By"), MetricKind.Gauge));
+        Assert.Equal("_1st_metric", PrometheusText.Sanitize("1st-metric"));
+    }
+
+    [Fact]
+    public void LabelValues_AreEscaped()
+        => Assert.Equal("a\\\\b\\\"c\\nd", PrometheusText.EscapeLabel("a\\b\"c\nd"));
+
+    [Fact]
+    public async Task BytesPerSecond_IsMeasuredOverTheLastWindow_OnTheInjectedClock()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var proxy = await ProxyHost.StartAsync(time: time);
+        var metrics = proxy.Services.GetRequiredService<ProxyMetrics>();
+        var sampler = proxy.Services.GetRequiredService<ThroughputSampler>();
+
+        metrics.BytesServed(30_000);
+        metrics.BytesServed(20_000);
+        time.Advance(ThroughputSampler.Window);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (sampler.BytesPerSecond == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the sampler never ran");
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal(10_000, sampler.BytesPerSecond);
+        var (_, performance, _) = await proxy.GetAsync("stats/performance");
+        Assert.Equal(10_000, (double?)performance!["performance_metrics"]!["bytes_per_second"]);
+        Assert.Equal(50_000, (long?)performance["performance_metrics"]!["bytes_served_since_start"]);
+    }
+}
