@@ -72,6 +72,10 @@ internal sealed class ProxySettings
     [ConfigurationKeyName("MAX_URL_LENGTH")] public int MaxUrlLength { get; set; }
     [ConfigurationKeyName("MAX_REQUEST_HEADERS_BYTES")] public int MaxRequestHeadersBytes { get; set; }
 
+    [ConfigurationKeyName("URL_SIGNING_SECRET")] public string UrlSigningSecret { get; set; } = "";
+    [ConfigurationKeyName("HLS_SEGMENT_CACHE_BYTES")] public long HlsSegmentCacheBytes { get; set; }
+    [ConfigurationKeyName("HLS_CARRY_PARENT_QUERY")] public bool HlsCarryParentQuery { get; set; }
+
     /// <summary><c>ROOT_PATH</c> as a path base: empty, or <c>/segment[/segment…]</c> without a trailing slash.</summary>
     public string RootPath
     {

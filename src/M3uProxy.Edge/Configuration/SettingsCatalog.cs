@@ -18,6 +18,7 @@ internal static class SettingsCatalog
     private const string Broadcast = "Network broadcast";
     private const string Limits = "Limits (this proxy only)";
     private const string Continuous = "Continuous streams (this proxy only)";
+    private const string Hls = "HLS (this proxy only)";
 
     private const string RedisIssue = "Redis coordination";
     private const string TranscodingIssue = "transcoding";
@@ -141,6 +142,11 @@ internal static class SettingsCatalog
         new("MAX_REQUEST_BODY_BYTES", SettingKind.Integer, "1048576", "Largest request body accepted (413 above it).", Limits) { Minimum = 1024, Maximum = 64L * 1024 * 1024 },
         new("MAX_URL_LENGTH", SettingKind.Integer, "16384", "Longest request path and query accepted (414 above it).", Limits) { Minimum = 1024, Maximum = 65536 },
         new("MAX_REQUEST_HEADERS_BYTES", SettingKind.Integer, "32768", "Largest total of request headers accepted (431 above it).", Limits) { Minimum = 4096, Maximum = 65536 },
+
+        // HLS
+        new("URL_SIGNING_SECRET", SettingKind.Secret, "", "Key of the HMAC that signs every child URL of a rewritten playlist (`sig=`). Empty: derived from `API_TOKEN` when set, else random at start (a restart then invalidates the URLs players hold). Instances behind one load balancer need the same value.", Hls),
+        new("HLS_SEGMENT_CACHE_BYTES", SettingKind.Integer, "67108864", "Memory for recently fetched HLS segments shared by all viewers (LRU); 0 disables the cache (concurrent requests are still coalesced).", Hls) { Minimum = 0, Maximum = 16L * 1024 * 1024 * 1024 },
+        new("HLS_CARRY_PARENT_QUERY", SettingKind.Bool, "false", "Give child URLs without a query the parent playlist's query (for providers whose tokens must be on every request).", Hls),
     ];
 
     private static readonly Dictionary<string, SettingDefinition> _byName =
