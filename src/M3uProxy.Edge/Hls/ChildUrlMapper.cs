@@ -77,6 +77,13 @@ internal sealed class ChildUrlMapper : IPlaylistUriMapper, IDisposable
         output.Advance(UrlSigner.SignatureLength);
     }
 
+    /// <summary>The upstream URL a child URI stands for (resolved, with the carried query); null when it is not http(s).</summary>
+    public string? TargetOf(ReadOnlySpan<byte> uri)
+    {
+        var length = Resolve(uri);
+        return length == 0 ? null : Encoding.UTF8.GetString(_scratch, 0, length);
+    }
+
     /// <summary>Resolves into the scratch buffer; the length, or 0 when the result is not an http(s) URL.</summary>
     private int Resolve(ReadOnlySpan<byte> uri)
     {

@@ -5,6 +5,7 @@ using M3uProxy.Edge.Configuration;
 using M3uProxy.Edge.Events;
 using M3uProxy.Edge.Failover;
 using M3uProxy.Edge.FanOut;
+using M3uProxy.Edge.Hls;
 using M3uProxy.Edge.Http;
 using M3uProxy.Edge.Lifecycle;
 using M3uProxy.Edge.Playback;
@@ -116,6 +117,7 @@ internal static class EdgeApp
         services.AddSingleton<VodDelivery>();
         services.AddSingleton<VodHead>();
         services.AddHostedService<StreamReaper>();
+        services.AddHls();
     }
 
     private static void UsePipeline(WebApplication app, ProxySettings settings)
@@ -147,6 +149,7 @@ internal static class EdgeApp
         management.MapUnavailableManagementEndpoints();
 
         app.MapPlaybackEndpoints();
+        app.MapHlsEndpoints();
         app.MapUnavailablePlaybackEndpoints();
     }
 

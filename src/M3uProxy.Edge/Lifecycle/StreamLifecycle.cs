@@ -161,7 +161,8 @@ internal sealed class StreamLifecycle
         var reapedClients = 0;
         foreach (var client in _clients.Snapshot())
         {
-            if (client.OpenResponses == 0 && now - client.LastAccess > _settings.ClientTimeout && DisconnectClient(client))
+            var timeout = client.IdleTimeout > _settings.ClientTimeout ? client.IdleTimeout : _settings.ClientTimeout;
+            if (client.OpenResponses == 0 && now - client.LastAccess > timeout && DisconnectClient(client))
             {
                 reapedClients++;
             }
