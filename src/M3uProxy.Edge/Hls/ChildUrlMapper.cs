@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Unicode;
 using M3uProxy.Edge.Media.Hls;
 
 namespace M3uProxy.Edge.Hls;
@@ -103,6 +104,12 @@ internal sealed class ChildUrlMapper : IPlaylistUriMapper, IDisposable
         var resolved = _scratch.AsSpan(0, length);
         var scheme = UriResolver.SchemeOf(resolved);
         if (!Ascii.EqualsIgnoreCase(scheme, "http"u8) && !Ascii.EqualsIgnoreCase(scheme, "https"u8))
+        {
+            return 0;
+        }
+
+        // Not UTF-8 or with control characters: the URL could not come back intact in a query string.
+        if (!Utf8.IsValid(resolved) || resolved.IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0 || resolved.Contains((byte)0x7F))
         {
             return 0;
         }
