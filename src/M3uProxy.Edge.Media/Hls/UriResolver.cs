@@ -28,27 +28,17 @@ public static class UriResolver
 
         var r = UriParts.Parse(reference);
         var writer = new SpanWriter(destination);
-        if (!r.Scheme.IsEmpty)
+        writer.Append(r.Scheme.IsEmpty ? b.Scheme : r.Scheme);
+        writer.Append(":"u8);
+        // A reference with its own scheme or authority keeps its path as is (§5.2.2).
+        if (!r.Scheme.IsEmpty || r.HasAuthority)
         {
-            writer.Append(r.Scheme);
-            writer.Append(":"u8);
             if (r.HasAuthority)
             {
                 writer.Append("//"u8);
                 writer.Append(r.Authority);
             }
 
-            writer.AppendWithoutDotSegments(r.Path);
-            writer.AppendQuery(r.HasQuery, r.Query);
-            return writer.Length;
-        }
-
-        writer.Append(b.Scheme);
-        writer.Append(":"u8);
-        if (r.HasAuthority)
-        {
-            writer.Append("//"u8);
-            writer.Append(r.Authority);
             writer.AppendWithoutDotSegments(r.Path);
             writer.AppendQuery(r.HasQuery, r.Query);
             return writer.Length;

@@ -59,7 +59,7 @@ internal sealed class HlsSegmentHandler
         var client = top is null ? null : _lifecycle.RegisterClient(top, clientId, ClientIdentity.From(context));
         var definition = stream?.Definition;
         var fetch = await _fetcher.FetchAsync(
-            new SegmentKey(url, ClientRange(context.Request)),
+            new SegmentKey(url, VodDelivery.ClientRange(context.Request)),
             definition?.UserAgent ?? _settings.DefaultUserAgent,
             definition?.Headers ?? new Dictionary<string, string>(),
             context.RequestAborted);
@@ -170,11 +170,4 @@ internal sealed class HlsSegmentHandler
 
     private static bool IsHttp(string url)
         => Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
-
-    /// <summary>The client's Range when it is a single <c>bytes=</c> range (anything else is not forwarded).</summary>
-    private static string? ClientRange(HttpRequest request)
-    {
-        var range = request.Headers.Range.ToString();
-        return range.StartsWith("bytes=", StringComparison.OrdinalIgnoreCase) && !range.Contains(',', StringComparison.Ordinal) ? range : null;
-    }
 }
