@@ -206,6 +206,22 @@ public sealed class HlsRouteTests
     }
 
     [Fact]
+    public async Task Relative_uris_resolve_against_the_url_after_redirects_without_the_parents_query()
+    {
+        await using var origin = await FakeOrigin.StartAsync(cancellationToken: Cancel);
+        origin.AddText("/entry/channel.m3u8", "", "text/plain", new OriginBehavior { RedirectTo = "/edge7/live/chan/index.m3u8?token=t1" });
+        origin.AddText("/edge7/live/chan/index.m3u8", "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\nseg1.ts\n", "application/vnd.apple.mpegurl");
+        origin.AddFile("/edge7/live/chan/seg1.ts", TsPacketFactory.Create(5), "video/mp2t");
+        await using var proxy = await ProxyHost.StartAsync();
+        var created = await proxy.CreateStreamAsync(new { url = origin.Url("/entry/channel.m3u8") });
+
+        var (_, media) = await GetTextAsync(proxy, $"/hls/{created["stream_id"]}/playlist.m3u8");
+        var segment = Assert.Single(HlsPlaylistText.Uris(media));
+        Assert.Contains(Uri.EscapeDataString(origin.Url("/edge7/live/chan/seg1.ts")) + "&", segment, StringComparison.Ordinal);
+        Assert.Equal(TsPacketFactory.Create(5), await proxy.Client.GetByteArrayAsync(segment, Cancel));
+    }
+
+    [Fact]
     public async Task The_raw_hls_passthrough_of_the_stream_route_still_serves_the_upstream_bytes()
     {
         var (origin, folder) = await OriginWithVodAsync();
