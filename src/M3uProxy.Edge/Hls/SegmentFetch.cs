@@ -36,6 +36,19 @@ internal sealed class SegmentFetch
 
     public static SegmentFetch Streamed(UpstreamResponse response, byte[]? prefix, int prefixLength) => new(null, null, response, prefix, prefixLength);
 
+    /// <summary>Closes the response and returns the prefix when no caller claimed them (every waiter gave up).</summary>
+    public void ReleaseIfUnclaimed()
+    {
+        if (TryClaim(out var response))
+        {
+            response.Dispose();
+            if (Prefix is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(Prefix);
+            }
+        }
+    }
+
     /// <summary>Takes the open response; true for exactly one caller.</summary>
     public bool TryClaim(out UpstreamResponse response)
     {

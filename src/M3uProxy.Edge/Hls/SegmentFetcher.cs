@@ -15,6 +15,7 @@ internal sealed class SegmentFetcher
 {
     // A segment body must arrive within this, so one stuck upstream cannot hold its waiters forever.
     private static readonly TimeSpan _bodyTimeout = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan _unclaimedGrace = TimeSpan.FromSeconds(10);
 
     private readonly ConcurrentDictionary<SegmentKey, Task<SegmentFetch>> _inFlight = new();
     private readonly SegmentCache _cache;
@@ -82,6 +83,12 @@ internal sealed class SegmentFetcher
 
         _inFlight.TryRemove(new KeyValuePair<SegmentKey, Task<SegmentFetch>>(key, lead.Task));
         lead.SetResult(result);
+        if (result.IsStreamed)
+        {
+            // Waiters claim at once; if all of them gave up, the upstream connection must not stay open.
+            await Task.Delay(_unclaimedGrace, _time);
+            result.ReleaseIfUnclaimed();
+        }
     }
 
     private async Task<SegmentFetch> FetchAloneAsync(UpstreamRequest request, CancellationToken cancellationToken)
