@@ -82,6 +82,18 @@ public static class TestMedia
         ]);
     });
 
+    /// <summary>A VOD HLS folder of one file addressed by byte ranges: <c>index.m3u8</c> with <c>EXT-X-BYTERANGE</c>, and <c>index.ts</c>.</summary>
+    public static Task<string> GetByteRangeHlsFolderAsync() => Once($"hls-byterange-{Version}", async target =>
+    {
+        var ts = await GetTsFileAsync();
+        Directory.CreateDirectory(target);
+        await RunFfmpegAsync(
+        [
+            "-i", ts, "-c", "copy", "-f", "hls", "-hls_time", "2", "-hls_playlist_type", "vod", "-hls_flags", "single_file",
+            Path.Combine(target, "index.m3u8"),
+        ]);
+    });
+
     /// <summary>Runs ffmpeg quietly; throws with its stderr when it is missing, fails or hangs.</summary>
     public static async Task RunFfmpegAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken = default)
     {

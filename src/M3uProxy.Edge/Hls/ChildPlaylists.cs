@@ -12,7 +12,7 @@ internal static class ChildPlaylists
 {
     public static List<string> Of(UpstreamPlaylist master, bool carryQuery)
     {
-        using var mapper = new ChildUrlMapper("", "-", "-", "-", master.FinalUrl, carryQuery, null!);
+        using var mapper = new ChildUrlMapper("", "-", "-", "-", master.FinalUrl, carryQuery, signer: null);
         var collector = new Collector(mapper);
         PlaylistRewriter.Rewrite(master.Bytes, collector, collector);
         return collector.Found;

@@ -23,7 +23,7 @@ internal sealed class ChildUrlMapper : IPlaylistUriMapper, IDisposable
     private readonly byte[] _segmentPrefix;
     private readonly byte[] _clientPart;
     private readonly byte[] _parentPart;
-    private readonly UrlSigner _signer;
+    private readonly UrlSigner? _signer;
     private byte[] _scratch;
 
     /// <param name="rootPath">ROOT_PATH, empty or <c>/segment</c>.</param>
@@ -32,8 +32,8 @@ internal sealed class ChildUrlMapper : IPlaylistUriMapper, IDisposable
     /// <param name="clientId">The client the URLs are for.</param>
     /// <param name="baseUrl">The playlist's URL after redirects.</param>
     /// <param name="carryQuery">Give children without a query the playlist's query (<c>HLS_CARRY_PARENT_QUERY</c>).</param>
-    /// <param name="signer">Signs each child URL for <paramref name="streamId"/>.</param>
-    public ChildUrlMapper(string rootPath, string streamId, string parentId, string clientId, string baseUrl, bool carryQuery, UrlSigner signer)
+    /// <param name="signer">Signs each child URL for <paramref name="streamId"/>; null for a mapper used only to resolve (<see cref="TargetOf"/>).</param>
+    public ChildUrlMapper(string rootPath, string streamId, string parentId, string clientId, string baseUrl, bool carryQuery, UrlSigner? signer)
     {
         _base = Encoding.UTF8.GetBytes(baseUrl);
         var question = baseUrl.IndexOf('?', StringComparison.Ordinal);
@@ -74,7 +74,7 @@ internal sealed class ChildUrlMapper : IPlaylistUriMapper, IDisposable
 
         output.Write("&sig="u8);
         var signature = output.GetSpan(UrlSigner.SignatureLength);
-        _signer.Sign(_signedId, target, signature);
+        (_signer ?? throw new InvalidOperationException("This mapper only resolves")).Sign(_signedId, target, signature);
         output.Advance(UrlSigner.SignatureLength);
     }
 

@@ -85,6 +85,24 @@ public sealed class HlsPlayerTests
     }
 
     [Fact]
+    public async Task A_byte_range_playlist_decodes_through_the_proxy_one_upstream_request_per_range()
+    {
+        await using var origin = await FakeOrigin.StartAsync(cancellationToken: Cancel);
+        var folder = await TestMedia.GetByteRangeHlsFolderAsync();
+        origin.AddHls("/br", folder);
+        var ranges = File.ReadAllLines(Path.Combine(folder, "index.m3u8")).Count(l => l.StartsWith("#EXT-X-BYTERANGE", StringComparison.Ordinal));
+        await using var proxy = await ProxyHost.StartAsync();
+
+        var result = await CopyWholeAsync(await PlaylistUrlAsync(proxy, origin.Url("/br/index.m3u8")));
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Equal("", result.StandardError.Trim());
+        Assert.True(ranges >= 3, $"{ranges} ranges");
+        Assert.Equal(ranges, origin.Requests("/br/index.ts").Select(r => r.Headers["Range"]).Distinct().Count());
+        Assert.Equal(ranges, origin.RequestCount("/br/index.ts"));
+    }
+
+    [Fact]
     public async Task A_master_whose_primary_answers_500_plays_from_the_failover_url()
     {
         await using var origin = await FakeOrigin.StartAsync(cancellationToken: Cancel);
