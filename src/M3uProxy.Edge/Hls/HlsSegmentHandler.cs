@@ -147,7 +147,7 @@ internal sealed class HlsSegmentHandler
     private static void Apply(HttpResponse response, int statusCode, string? contentType, string? contentRange, string url)
     {
         response.StatusCode = statusCode;
-        response.ContentType = contentType ?? MediaContentType.FromUrl(url) ?? MediaContentType.MpegTs;
+        response.ContentType = ContentTypeOf(contentType, url);
         response.Headers.CacheControl = "no-cache";
         if (contentRange is not null)
         {
@@ -155,6 +155,22 @@ internal sealed class HlsSegmentHandler
         }
 
         HlsHeaders.ApplyCors(response);
+    }
+
+    /// <summary>
+    /// The upstream's type; but a text type on a URL with a media extension (a web server that
+    /// calls <c>.ts</c> TypeScript) is the extension's, and no type at all is the extension's or MPEG-TS.
+    /// Other text types stay: WebVTT subtitle segments are <c>text/vtt</c>.
+    /// </summary>
+    private static string ContentTypeOf(string? upstream, string url)
+    {
+        var fromUrl = MediaContentType.FromUrl(url);
+        if (string.IsNullOrEmpty(upstream))
+        {
+            return fromUrl ?? MediaContentType.MpegTs;
+        }
+
+        return upstream.StartsWith("text/", StringComparison.OrdinalIgnoreCase) && fromUrl is not null ? fromUrl : upstream;
     }
 
     private static Task WriteErrorAsync(HttpResponse response, UpstreamException error)

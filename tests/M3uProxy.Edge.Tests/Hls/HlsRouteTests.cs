@@ -92,6 +92,25 @@ public sealed class HlsRouteTests
         Assert.Equal(file.AsSpan(188, 188).ToArray(), await partial.Content.ReadAsByteArrayAsync(Cancel));
     }
 
+    [Theory]
+    [InlineData("/s/a.ts", "text/vnd.trolltech.linguist", "video/mp2t")]
+    [InlineData("/s/a.m4s", "video/iso.segment", "video/iso.segment")]
+    [InlineData("/s/sub.vtt", "text/vtt", "text/vtt")]
+    [InlineData("/s/key.bin", "application/octet-stream", "application/octet-stream")]
+    public async Task A_segment_keeps_the_upstream_type_unless_a_web_server_calls_a_media_file_text(string path, string upstreamType, string expected)
+    {
+        await using var origin = await FakeOrigin.StartAsync(cancellationToken: Cancel);
+        origin.AddFile(path, [1, 2, 3], upstreamType);
+        origin.AddText("/s/index.m3u8", $"#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\n{path}\n", "application/vnd.apple.mpegurl");
+        await using var proxy = await ProxyHost.StartAsync();
+        var created = await proxy.CreateStreamAsync(new { url = origin.Url("/s/index.m3u8") });
+        var (_, media) = await GetTextAsync(proxy, $"/hls/{created["stream_id"]}/playlist.m3u8");
+
+        using var response = await proxy.Client.GetAsync(HlsPlaylistText.Uris(media).Single(), Cancel);
+        Assert.Equal(expected, response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(3, response.Content.Headers.ContentLength);
+    }
+
     [Fact]
     public async Task An_upstream_segment_error_is_passed_through_with_a_json_body()
     {
