@@ -18,11 +18,13 @@ internal sealed class PlaylistCache
     private static readonly TimeSpan _masterTtl = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan _endedTtl = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan _minimumTtl = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan _sweepInterval = TimeSpan.FromSeconds(30);
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly UpstreamClient _upstream;
     private readonly TimeProvider _time;
     private long _upstreamRequests;
+    private long _lastSweepTicks;
 
     public PlaylistCache(UpstreamClient upstream, TimeProvider time)
     {
@@ -32,6 +34,9 @@ internal sealed class PlaylistCache
 
     /// <summary>Upstream playlist requests made so far (for tests and diagnostics).</summary>
     public long UpstreamRequests => Interlocked.Read(ref _upstreamRequests);
+
+    /// <summary>Playlists held or being fetched.</summary>
+    public int Count => _entries.Count;
 
     /// <summary>The playlist at <paramref name="url"/>; throws <see cref="PlaylistException"/>.</summary>
     public async Task<UpstreamPlaylist> GetAsync(string url, string userAgent, IReadOnlyDictionary<string, string> headers, CancellationToken cancellationToken)
@@ -217,14 +222,18 @@ internal sealed class PlaylistCache
         return url + "\n" + userAgent + "\n" + string.Join("\n", headers.OrderBy(h => h.Key, StringComparer.Ordinal).Select(h => h.Key + ":" + h.Value));
     }
 
+    // Expired copies go at least every sweep interval (a playlist nobody asks for again must not
+    // stay in memory), and at once when there are many.
     private void Prune()
     {
-        if (_entries.Count <= MaxEntries)
+        var now = _time.GetUtcNow();
+        var lastSweep = new DateTimeOffset(Interlocked.Read(ref _lastSweepTicks), TimeSpan.Zero);
+        if (_entries.Count <= MaxEntries && now - lastSweep < _sweepInterval)
         {
             return;
         }
 
-        var now = _time.GetUtcNow();
+        Interlocked.Exchange(ref _lastSweepTicks, now.UtcTicks);
         foreach (var (key, entry) in _entries)
         {
             if (entry.Task.IsCompleted && entry.ExpiresAt <= now)
