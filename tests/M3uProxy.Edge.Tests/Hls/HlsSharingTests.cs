@@ -1,10 +1,13 @@
 using M3uProxy.Edge.Events;
 using M3uProxy.Edge.Testing;
 using M3uProxy.Edge.Tests.Infrastructure;
+using M3uProxy.Edge.Tests.Playback;
 
 namespace M3uProxy.Edge.Tests.Hls;
 
 /// <summary>N viewers, one upstream request: single flight and caches, counted at the origin.</summary>
+/// <remarks>In the streaming collection: a hundred viewers load the machine, which other timing-sensitive streaming tests must not share.</remarks>
+[Collection(StreamingTests.Name)]
 public sealed class HlsSharingTests
 {
     private const int Viewers = 100;
