@@ -52,6 +52,56 @@ public static class TestMedia
         ]);
     });
 
+    /// <summary>
+    /// A VOD HLS folder encrypted with AES-128 (<c>index.m3u8</c> with <c>EXT-X-KEY</c> pointing at the
+    /// relative <c>key.bin</c>, <c>enc_NNN.ts</c>, and <c>key.bin</c> itself).
+    /// </summary>
+    public static Task<string> GetEncryptedHlsFolderAsync() => Once($"hls-aes-{Version}", async target =>
+    {
+        var ts = await GetTsFileAsync();
+        Directory.CreateDirectory(target);
+        var key = Path.Combine(target, "key.bin");
+        File.WriteAllBytes(key, [.. Enumerable.Range(1, 16).Select(i => (byte)(i * 7))]);
+        var keyInfo = Path.Combine(Path.GetTempPath(), $"keyinfo-{Guid.NewGuid():N}.txt");
+        File.WriteAllText(keyInfo, $"key.bin\n{key}\n");
+        try
+        {
+            await RunFfmpegAsync(
+            [
+                "-i", ts, "-c", "copy", "-f", "hls", "-hls_time", "2", "-hls_playlist_type", "vod", "-hls_key_info_file", keyInfo,
+                "-hls_segment_filename", Path.Combine(target, "enc_%03d.ts"), Path.Combine(target, "index.m3u8"),
+            ]);
+        }
+        finally
+        {
+            File.Delete(keyInfo);
+        }
+    });
+
+    /// <summary>A VOD fMP4/CMAF HLS folder: <c>index.m3u8</c> with <c>EXT-X-MAP</c> (<c>init.mp4</c>) and <c>frag_NNN.m4s</c>.</summary>
+    public static Task<string> GetFmp4HlsFolderAsync() => Once($"hls-fmp4-{Version}", async target =>
+    {
+        var ts = await GetTsFileAsync();
+        Directory.CreateDirectory(target);
+        await RunFfmpegAsync(
+        [
+            "-i", ts, "-c", "copy", "-bsf:a", "aac_adtstoasc", "-f", "hls", "-hls_time", "2", "-hls_playlist_type", "vod", "-hls_segment_type", "fmp4",
+            "-hls_fmp4_init_filename", "init.mp4", "-hls_segment_filename", Path.Combine(target, "frag_%03d.m4s"), Path.Combine(target, "index.m3u8"),
+        ]);
+    });
+
+    /// <summary>A VOD HLS folder of one file addressed by byte ranges: <c>index.m3u8</c> with <c>EXT-X-BYTERANGE</c>, and <c>index.ts</c>.</summary>
+    public static Task<string> GetByteRangeHlsFolderAsync() => Once($"hls-byterange-{Version}", async target =>
+    {
+        var ts = await GetTsFileAsync();
+        Directory.CreateDirectory(target);
+        await RunFfmpegAsync(
+        [
+            "-i", ts, "-c", "copy", "-f", "hls", "-hls_time", "2", "-hls_playlist_type", "vod", "-hls_flags", "single_file",
+            Path.Combine(target, "index.m3u8"),
+        ]);
+    });
+
     /// <summary>Runs ffmpeg quietly; throws with its stderr when it is missing, fails or hangs.</summary>
     public static async Task RunFfmpegAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken = default)
     {

@@ -43,6 +43,12 @@ internal sealed class ClientRecord
     /// <summary>Connected as the reference reports it: registered and not yet disconnected.</summary>
     public bool IsConnected { get; set; } = true;
 
+    /// <summary>
+    /// How long this client may go without a request before it is dropped, when longer than
+    /// <c>CLIENT_TIMEOUT</c>: an HLS player with segments buffered requests only every few seconds.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; set; }
+
     public void Touch(DateTimeOffset now) => Interlocked.Exchange(ref _lastAccessTicks, now.UtcTicks);
 
     public void AddBytes(long count, DateTimeOffset now)

@@ -81,6 +81,9 @@ internal sealed class ProxySettings
     [ConfigurationKeyName("WEBHOOK_SECRET")] public string WebhookSecret { get; set; } = "";
     [ConfigurationKeyName("WEBHOOK_QUEUE_SIZE")] public int WebhookQueueSize { get; set; }
     [ConfigurationKeyName("MASK_URLS")] public bool MaskUrls { get; set; }
+    [ConfigurationKeyName("URL_SIGNING_SECRET")] public string UrlSigningSecret { get; set; } = "";
+    [ConfigurationKeyName("HLS_SEGMENT_CACHE_BYTES")] public long HlsSegmentCacheBytes { get; set; }
+    [ConfigurationKeyName("HLS_CARRY_PARENT_QUERY")] public bool HlsCarryParentQuery { get; set; }
 
     /// <summary><c>ROOT_PATH</c> as a path base: empty, or <c>/segment[/segment…]</c> without a trailing slash.</summary>
     public string RootPath

@@ -19,6 +19,7 @@ internal static class SettingsCatalog
     private const string Limits = "Limits (this proxy only)";
     private const string Continuous = "Continuous streams (this proxy only)";
     private const string Observability = "Webhooks, metrics and logs (this proxy only)";
+    private const string Hls = "HLS (this proxy only)";
 
     private const string RedisIssue = "Redis coordination";
     private const string TranscodingIssue = "transcoding";
@@ -146,6 +147,11 @@ internal static class SettingsCatalog
         new("WEBHOOK_SECRET", SettingKind.Secret, "", "Default HMAC secret of webhooks registered without a `secret`: each delivery then carries `X-M3U-Proxy-Signature: sha256=<hex HMAC-SHA256 of the body>`. Empty: unsigned.", Observability),
         new("WEBHOOK_QUEUE_SIZE", SettingKind.Integer, "1000", "Events each webhook may have waiting for delivery; beyond that new events for it are dropped, counted and logged (`stream_stopped` has as much room again, so a burst of other events cannot push it out).", Observability) { Minimum = 1, Maximum = 1000000 },
         new("MASK_URLS", SettingKind.Bool, "false", "Also mask credentials (user-info, token-like query values, Xtream user/password) of upstream URLs in stats answers and webhook payloads. Logs are always masked.", Observability),
+
+        // HLS
+        new("URL_SIGNING_SECRET", SettingKind.Secret, "", "Key of the HMAC that signs every child URL of a rewritten playlist (`sig=`). Empty: derived from `API_TOKEN` when set, else random at start (a restart then invalidates the URLs players hold). Instances behind one load balancer need the same value.", Hls),
+        new("HLS_SEGMENT_CACHE_BYTES", SettingKind.Integer, "67108864", "Memory for recently fetched HLS segments shared by all viewers (LRU); 0 disables the cache (concurrent requests are still coalesced).", Hls) { Minimum = 0, Maximum = 16L * 1024 * 1024 * 1024 },
+        new("HLS_CARRY_PARENT_QUERY", SettingKind.Bool, "false", "Give child URLs without a query the parent playlist's query (for providers whose tokens must be on every request).", Hls),
     ];
 
     private static readonly Dictionary<string, SettingDefinition> _byName =

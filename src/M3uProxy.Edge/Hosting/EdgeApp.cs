@@ -5,6 +5,7 @@ using M3uProxy.Edge.Configuration;
 using M3uProxy.Edge.Events;
 using M3uProxy.Edge.Failover;
 using M3uProxy.Edge.FanOut;
+using M3uProxy.Edge.Hls;
 using M3uProxy.Edge.Http;
 using M3uProxy.Edge.Lifecycle;
 using M3uProxy.Edge.Metrics;
@@ -133,6 +134,7 @@ internal static class EdgeApp
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<WebhookRegistry>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookRegistry>());
+        services.AddHls();
     }
 
     private static void UsePipeline(WebApplication app, ProxySettings settings)
@@ -166,6 +168,7 @@ internal static class EdgeApp
         management.MapMetricsEndpoints();
 
         app.MapPlaybackEndpoints();
+        app.MapHlsEndpoints();
         app.MapUnavailablePlaybackEndpoints();
     }
 

@@ -184,7 +184,9 @@ internal sealed class StreamLifecycle
     {
         lock (_gate)
         {
-            return client.OpenResponses == 0 && now - client.LastAccess > _settings.ClientTimeout
+            // HLS clients stay for a few target durations: a player with 30 s buffered is still watching.
+            var timeout = client.IdleTimeout > _settings.ClientTimeout ? client.IdleTimeout : _settings.ClientTimeout;
+            return client.OpenResponses == 0 && now - client.LastAccess > timeout
                 && DisconnectCore(client, connectionId: null, now, endsLifetime: true);
         }
     }

@@ -235,7 +235,7 @@ internal sealed partial class VodDelivery
     }
 
     /// <summary>The client's Range when it is a single <c>bytes=</c> range (anything else is not forwarded).</summary>
-    private static string? ClientRange(HttpRequest request)
+    internal static string? ClientRange(HttpRequest request)
     {
         var range = request.Headers.Range.ToString();
         return range.StartsWith("bytes=", StringComparison.OrdinalIgnoreCase) && !range.Contains(',', StringComparison.Ordinal) ? range : null;

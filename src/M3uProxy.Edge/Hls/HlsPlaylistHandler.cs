@@ -1,0 +1,91 @@
+using M3uProxy.Edge.Api;
+using M3uProxy.Edge.Clients;
+using M3uProxy.Edge.Configuration;
+using M3uProxy.Edge.Lifecycle;
+using M3uProxy.Edge.Media.Hls;
+using M3uProxy.Edge.Streams;
+
+namespace M3uProxy.Edge.Hls;
+
+/// <summary>
+/// <c>GET /hls/{id}/playlist.m3u8</c>: resolves the stream, registers the client once against the
+/// top-level stream, gets the upstream playlist (shared, cached, through failover) and writes it
+/// rewritten straight into the response.
+/// </summary>
+internal sealed class HlsPlaylistHandler
+{
+    // A player with a few segments buffered polls rarely; it is dropped only after this many target durations.
+    private const int IdleTargetDurations = 3;
+
+    private readonly HlsStreams _streams;
+    private readonly PlaylistSource _source;
+    private readonly StreamLifecycle _lifecycle;
+    private readonly UrlSigner _signer;
+    private readonly ProxySettings _settings;
+    private readonly TimeProvider _time;
+
+    public HlsPlaylistHandler(HlsStreams streams, PlaylistSource source, StreamLifecycle lifecycle, UrlSigner signer, ProxySettings settings, TimeProvider time)
+    {
+        _streams = streams;
+        _source = source;
+        _lifecycle = lifecycle;
+        _signer = signer;
+        _settings = settings;
+        _time = time;
+    }
+
+    public async Task ServeAsync(HttpContext context, string streamId)
+    {
+        if (await _streams.ResolveAsync(context, streamId) is not { } resolved)
+        {
+            return;
+        }
+
+        var (target, top) = resolved;
+
+        var identity = ClientIdentity.From(context);
+        var clientId = context.Request.Query["client_id"].ToString();
+        if (clientId.Length == 0)
+        {
+            clientId = StreamIds.DeriveClientId(identity.IpAddress, identity.UserAgent, top.Id, identity.Username);
+        }
+
+        if (_lifecycle.RegisterClient(top, clientId, identity) is not { } client)
+        {
+            await ApiResults.WriteDetailAsync(context.Response, StatusCodes.Status404NotFound, "Stream not found");
+            return;
+        }
+
+        target.Touch(_time.GetUtcNow());
+        UpstreamPlaylist playlist;
+        try
+        {
+            playlist = ReferenceEquals(target, top)
+                ? await _source.GetAsync(top, context.RequestAborted)
+                : await _source.GetVariantAsync(target, top, context.RequestAborted);
+        }
+        catch (PlaylistException exception)
+        {
+            await ApiResults.WriteDetailAsync(context.Response, exception.StatusCode, exception.Message);
+            return;
+        }
+
+        if (playlist.TargetDuration is { } targetDuration)
+        {
+            client.IdleTimeout = targetDuration * IdleTargetDurations;
+        }
+
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = HlsHeaders.PlaylistContentType;
+        response.Headers["X-Client-ID"] = clientId;
+        response.Headers["X-Stream-ID"] = target.Id;
+        HlsHeaders.ApplyCors(response);
+        using (var mapper = new ChildUrlMapper(_settings.RootPath, target.Id, top.Id, clientId, playlist.FinalUrl, _settings.HlsCarryParentQuery, _signer))
+        {
+            PlaylistRewriter.Rewrite(playlist.Bytes, response.BodyWriter, mapper);
+        }
+
+        await response.BodyWriter.FlushAsync(context.RequestAborted);
+    }
+}

@@ -1,0 +1,165 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using M3uProxy.Edge.Configuration;
+using M3uProxy.Edge.Upstream;
+
+namespace M3uProxy.Edge.Hls;
+
+/// <summary>
+/// Fetches segments once for everybody: concurrent requests for one (URL, range) share one
+/// upstream request (single flight), and the answer stays in the <see cref="SegmentCache"/> for
+/// viewers a little behind. A segment larger than <see cref="HlsLimits.MaxSharedSegmentBytes"/>
+/// is not held: the first caller streams it through, later ones fetch their own.
+/// </summary>
+internal sealed class SegmentFetcher
+{
+    // A segment body must arrive within this, so one stuck upstream cannot hold its waiters forever.
+    private static readonly TimeSpan _bodyTimeout = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan _unclaimedGrace = TimeSpan.FromSeconds(10);
+
+    private readonly ConcurrentDictionary<SegmentKey, Task<SegmentFetch>> _inFlight = new();
+    private readonly SegmentCache _cache;
+    private readonly UpstreamClient _upstream;
+    private readonly TimeProvider _time;
+    private long _upstreamRequests;
+
+    public SegmentFetcher(UpstreamClient upstream, ProxySettings settings, TimeProvider time)
+    {
+        _upstream = upstream;
+        _time = time;
+        _cache = new SegmentCache(settings.HlsSegmentCacheBytes);
+    }
+
+    /// <summary>Upstream segment requests made so far (for tests and diagnostics).</summary>
+    public long UpstreamRequests => Interlocked.Read(ref _upstreamRequests);
+
+    public SegmentCache Cache => _cache;
+
+    public async Task<SegmentFetch> FetchAsync(SegmentKey key, string userAgent, IReadOnlyDictionary<string, string> headers, CancellationToken cancellationToken)
+    {
+        if (_cache.TryGet(key, out var cached))
+        {
+            return SegmentFetch.Shared(cached);
+        }
+
+        var request = new UpstreamRequest(key.Url, userAgent, headers, key.Range);
+        var lead = new TaskCompletionSource<SegmentFetch>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var shared = _inFlight.GetOrAdd(key, lead.Task);
+        if (shared == lead.Task)
+        {
+            _ = LeadAsync(key, request, lead);
+        }
+
+        var fetch = await shared.WaitAsync(cancellationToken);
+        if (!fetch.IsStreamed)
+        {
+            return fetch;
+        }
+
+        if (fetch.TryClaim(out var response))
+        {
+            return SegmentFetch.Streamed(response, fetch.Prefix, fetch.PrefixLength);
+        }
+
+        // Someone else streams that large segment: fetch our own copy.
+        return await FetchAloneAsync(request, cancellationToken);
+    }
+
+    private async Task LeadAsync(SegmentKey key, UpstreamRequest request, TaskCompletionSource<SegmentFetch> lead)
+    {
+        SegmentFetch result;
+        try
+        {
+            result = await FetchAloneAsync(request, CancellationToken.None);
+            if (result.Segment is { } segment && segment.StatusCode is >= 200 and < 300)
+            {
+                _cache.Add(key, segment);
+            }
+        }
+        catch (Exception exception)
+        {
+            result = SegmentFetch.Failed(exception as UpstreamException ?? new UpstreamException(UpstreamFailure.Read, "Upstream segment failed", inner: exception));
+        }
+
+        _inFlight.TryRemove(new KeyValuePair<SegmentKey, Task<SegmentFetch>>(key, lead.Task));
+        lead.SetResult(result);
+        if (result.IsStreamed)
+        {
+            // Waiters claim at once; if all of them gave up, the upstream connection must not stay open.
+            await Task.Delay(_unclaimedGrace, _time);
+            result.ReleaseIfUnclaimed();
+        }
+    }
+
+    private async Task<SegmentFetch> FetchAloneAsync(UpstreamRequest request, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _upstreamRequests);
+        UpstreamResponse response;
+        try
+        {
+            response = await _upstream.SendAsync(request, cancellationToken);
+        }
+        catch (UpstreamException exception)
+        {
+            return SegmentFetch.Failed(exception);
+        }
+
+        if (response.ContentLength is > HlsLimits.MaxSharedSegmentBytes)
+        {
+            return SegmentFetch.Streamed(response, null, 0);
+        }
+
+        var keep = false;
+        var buffer = ArrayPool<byte>.Shared.Rent((int)(response.ContentLength ?? 64 * 1024) is var size and > 0 ? size : 1);
+        var length = 0;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_bodyTimeout);
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (length >= HlsLimits.MaxSharedSegmentBytes)
+                    {
+                        keep = true; // too large to share: the caller streams the rest
+                        return SegmentFetch.Streamed(response, buffer, length);
+                    }
+
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, HlsLimits.MaxSharedSegmentBytes));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await response.Body.ReadAsync(buffer.AsMemory(length, Math.Min(buffer.Length, HlsLimits.MaxSharedSegmentBytes) - length), timeout.Token);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+            }
+
+            if (response.ContentLength is { } expected && expected != length)
+            {
+                return SegmentFetch.Failed(new UpstreamException(UpstreamFailure.Read, $"Upstream segment ended after {length} of {expected} bytes", response.StatusCode));
+            }
+
+            var headers = response.Message.Content.Headers;
+            return SegmentFetch.Shared(new SharedSegment(response.StatusCode, headers.ContentType?.ToString(), headers.ContentRange?.ToString(), buffer.AsSpan(0, length).ToArray()));
+        }
+        catch (Exception exception) when (exception is IOException or HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return SegmentFetch.Failed(new UpstreamException(UpstreamFailure.Read, "Upstream segment broke off", response.StatusCode, exception));
+        }
+        finally
+        {
+            if (!keep)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                response.Dispose();
+            }
+        }
+    }
+}
