@@ -1,5 +1,4 @@
 using M3uProxy.Edge.Api.Models;
-using M3uProxy.Edge.Api.Validation;
 using M3uProxy.Edge.Configuration;
 using M3uProxy.Edge.Hosting;
 
@@ -66,48 +65,32 @@ internal static class ServiceEndpoints
         return visible;
     }
 
-    private static async Task<IResult> TestConnectionAsync(HttpContext context, ProxySettings settings, ControlHttpClient http)
+    private static Task<IResult> TestConnectionAsync(HttpContext context, ProxySettings settings, ControlHttpClient http)
+        => RequestBody.HandleJsonAsync(context, settings.MaxRequestBodyBytes, body => body.RequiredUrl("url"), original => ProbeAsync(context, http, original));
+
+    private static async Task<IResult> ProbeAsync(HttpContext context, ControlHttpClient http, string original)
     {
-        if (await RequestBody.ReadAsync(context, settings.MaxRequestBodyBytes) is not { } body)
+        var url = original.TrimEnd('/');
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        timeout.CancelAfter(_testConnectionTimeout);
+        TestConnectionResponse answer;
+        try
         {
-            return Results.Empty;
+            using var response = await http.Client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            var status = (int)response.StatusCode;
+            answer = status == 200
+                ? new TestConnectionResponse(true, $"Successfully connected to {url}", status, null, url)
+                : new TestConnectionResponse(false, "URL returned non-200 status code", status, null, url);
+        }
+        catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            answer = new TestConnectionResponse(false, $"Connection timed out after {_testConnectionTimeout.TotalSeconds:0} seconds", null, "timeout", url);
+        }
+        catch (HttpRequestException exception)
+        {
+            answer = new TestConnectionResponse(false, $"Connection failed: Unable to connect to {original}", null, exception.Message, url);
         }
 
-        if (!BodyValidator.TryOpen(body, out var validator, out var document, out var error))
-        {
-            return ApiResults.Validation(error!);
-        }
-
-        using (document)
-        {
-            var original = validator.RequiredUrl("url");
-            if (validator.HasErrors || original is null)
-            {
-                return ApiResults.Validation(validator.Errors);
-            }
-
-            var url = original.TrimEnd('/');
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-            timeout.CancelAfter(_testConnectionTimeout);
-            TestConnectionResponse answer;
-            try
-            {
-                using var response = await http.Client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-                var status = (int)response.StatusCode;
-                answer = status == 200
-                    ? new TestConnectionResponse(true, $"Successfully connected to {url}", status, null, url)
-                    : new TestConnectionResponse(false, "URL returned non-200 status code", status, null, url);
-            }
-            catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
-            {
-                answer = new TestConnectionResponse(false, $"Connection timed out after {_testConnectionTimeout.TotalSeconds:0} seconds", null, "timeout", url);
-            }
-            catch (HttpRequestException exception)
-            {
-                answer = new TestConnectionResponse(false, $"Connection failed: Unable to connect to {original}", null, exception.Message, url);
-            }
-
-            return TypedResults.Json(answer, EdgeJsonContext.Api.TestConnectionResponse);
-        }
+        return TypedResults.Json(answer, EdgeJsonContext.Api.TestConnectionResponse);
     }
 }

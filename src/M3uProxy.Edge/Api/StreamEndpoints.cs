@@ -1,9 +1,9 @@
 using M3uProxy.Edge.Api.Models;
-using M3uProxy.Edge.Api.Validation;
 using M3uProxy.Edge.Configuration;
 using M3uProxy.Edge.Events;
 using M3uProxy.Edge.Lifecycle;
 using M3uProxy.Edge.Streams;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace M3uProxy.Edge.Api;
 
@@ -45,62 +45,47 @@ internal static class StreamEndpoints
     public static bool TryGetListed(StreamLifecycle lifecycle, string streamId, out StreamRecord stream)
         => lifecycle.Streams.TryGet(streamId, out stream) && !stream.Definition.IsVariant;
 
-    private static async Task<IResult> CreateAsync(HttpContext context, StreamLifecycle lifecycle, EventBus events, ProxySettings settings)
+    private static Task<IResult> CreateAsync(HttpContext context, StreamLifecycle lifecycle, EventBus events, ProxySettings settings)
+        => RequestBody.HandleJsonAsync(context, settings.MaxRequestBodyBytes, CreateStreamRequest.Read, request => Create(request, lifecycle, events, settings));
+
+    private static JsonHttpResult<CreateStreamResponse> Create(CreateStreamRequest request, StreamLifecycle lifecycle, EventBus events, ProxySettings settings)
     {
-        if (await RequestBody.ReadAsync(context, settings.MaxRequestBodyBytes) is not { } body)
+        var definition = new StreamDefinition(
+            request.Url,
+            request.FailoverUrls ?? [],
+            request.FailoverResolverUrl,
+            request.UserAgent ?? settings.DefaultUserAgent,
+            request.Headers ?? [],
+            request.Metadata ?? [],
+            request.StrictLiveTs ?? settings.StrictLiveTs,
+            request.UseStickySession ?? settings.UseStickySession,
+            request.Silence);
+
+        // A stream that has clients keeps its parameters (seed-spec §4.3): answer with what is in effect.
+        var stream = lifecycle.Upsert(definition, out var outcome);
+        var effective = stream.Definition;
+        var isHls = effective.Kind == StreamKind.Hls;
+        var streamType = isHls ? "hls" : "direct";
+        var endpoint = isHls ? $"/hls/{stream.Id}/playlist.m3u8" : $"/stream/{stream.Id}";
+
+        // A stream being watched was announced when it started: another POST for it (a second
+        // viewer of the channel) is not a new start (the reference emits one per POST).
+        if (outcome != StreamUpsertOutcome.Reused)
         {
-            return Results.Empty;
+            events.Publish(EventType.StreamStarted, stream.Id, EventData.StreamStarted(effective, streamType));
         }
-
-        if (!BodyValidator.TryOpen(body, out var validator, out var document, out var error))
-        {
-            return ApiResults.Validation(error!);
-        }
-
-        using (document)
-        {
-            if (CreateStreamRequest.Read(validator) is not { } request)
-            {
-                return ApiResults.Validation(validator.Errors);
-            }
-
-            var definition = new StreamDefinition(
-                request.Url,
-                request.FailoverUrls ?? [],
-                request.FailoverResolverUrl,
-                request.UserAgent ?? settings.DefaultUserAgent,
-                request.Headers ?? [],
-                request.Metadata ?? [],
-                request.StrictLiveTs ?? settings.StrictLiveTs,
-                request.UseStickySession ?? settings.UseStickySession,
-                request.Silence);
-
-            // A stream that has clients keeps its parameters (seed-spec §4.3): answer with what is in effect.
-            var stream = lifecycle.Upsert(definition, out var outcome);
-            var effective = stream.Definition;
-            var isHls = effective.Kind == StreamKind.Hls;
-            var streamType = isHls ? "hls" : "direct";
-            var endpoint = isHls ? $"/hls/{stream.Id}/playlist.m3u8" : $"/stream/{stream.Id}";
-
-            // A stream being watched was announced when it started: another POST for it (a second
-            // viewer of the channel) is not a new start (the reference emits one per POST).
-            if (outcome != StreamUpsertOutcome.Reused)
-            {
-                events.Publish(EventType.StreamStarted, stream.Id, EventData.StreamStarted(effective, streamType));
-            }
-            return TypedResults.Json(
-                new CreateStreamResponse(
-                    StreamId: stream.Id,
-                    PrimaryUrl: request.Url,
-                    FailoverUrls: effective.FailoverUrls,
-                    UserAgent: effective.UserAgent,
-                    StreamType: streamType,
-                    StreamEndpoint: endpoint,
-                    PlaylistUrl: endpoint,
-                    DirectUrl: endpoint,
-                    Message: $"Stream created successfully ({streamType})",
-                    Metadata: request.Metadata),
-                EdgeJsonContext.Api.CreateStreamResponse);
-        }
+        return TypedResults.Json(
+            new CreateStreamResponse(
+                StreamId: stream.Id,
+                PrimaryUrl: request.Url,
+                FailoverUrls: effective.FailoverUrls,
+                UserAgent: effective.UserAgent,
+                StreamType: streamType,
+                StreamEndpoint: endpoint,
+                PlaylistUrl: endpoint,
+                DirectUrl: endpoint,
+                Message: $"Stream created successfully ({streamType})",
+                Metadata: request.Metadata),
+            EdgeJsonContext.Api.CreateStreamResponse);
     }
 }

@@ -3,6 +3,7 @@ using M3uProxy.Edge.Clients;
 using M3uProxy.Edge.Configuration;
 using M3uProxy.Edge.Lifecycle;
 using M3uProxy.Edge.Media.Hls;
+using M3uProxy.Edge.Metrics;
 using M3uProxy.Edge.Streams;
 
 namespace M3uProxy.Edge.Hls;
@@ -23,9 +24,11 @@ internal sealed class HlsPlaylistHandler
     private readonly UrlSigner _signer;
     private readonly ProxySettings _settings;
     private readonly TimeProvider _time;
+    private readonly ProxyMetrics _metrics;
 
-    public HlsPlaylistHandler(HlsStreams streams, PlaylistSource source, StreamLifecycle lifecycle, UrlSigner signer, ProxySettings settings, TimeProvider time)
+    public HlsPlaylistHandler(HlsStreams streams, PlaylistSource source, StreamLifecycle lifecycle, UrlSigner signer, ProxySettings settings, TimeProvider time, ProxyMetrics metrics)
     {
+        _metrics = metrics;
         _streams = streams;
         _source = source;
         _lifecycle = lifecycle;
@@ -83,7 +86,9 @@ internal sealed class HlsPlaylistHandler
         HlsHeaders.ApplyCors(response);
         using (var mapper = new ChildUrlMapper(_settings.RootPath, target.Id, top.Id, clientId, playlist.FinalUrl, _settings.HlsCarryParentQuery, _signer))
         {
-            PlaylistRewriter.Rewrite(playlist.Bytes, response.BodyWriter, mapper);
+            var output = new CountingBufferWriter(response.BodyWriter);
+            PlaylistRewriter.Rewrite(playlist.Bytes, output, mapper);
+            _metrics.BytesServed(output.Written);
         }
 
         await response.BodyWriter.FlushAsync(context.RequestAborted);

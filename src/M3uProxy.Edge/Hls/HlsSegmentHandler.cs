@@ -4,6 +4,7 @@ using M3uProxy.Edge.Api.Validation;
 using M3uProxy.Edge.Clients;
 using M3uProxy.Edge.Configuration;
 using M3uProxy.Edge.Lifecycle;
+using M3uProxy.Edge.Metrics;
 using M3uProxy.Edge.Playback;
 using M3uProxy.Edge.Upstream;
 
@@ -25,9 +26,11 @@ internal sealed class HlsSegmentHandler
     private readonly UrlSigner _signer;
     private readonly ProxySettings _settings;
     private readonly TimeProvider _time;
+    private readonly ProxyMetrics _metrics;
 
-    public HlsSegmentHandler(HlsStreams streams, SegmentFetcher fetcher, StreamLifecycle lifecycle, UrlSigner signer, ProxySettings settings, TimeProvider time)
+    public HlsSegmentHandler(HlsStreams streams, SegmentFetcher fetcher, StreamLifecycle lifecycle, UrlSigner signer, ProxySettings settings, TimeProvider time, ProxyMetrics metrics)
     {
+        _metrics = metrics;
         _streams = streams;
         _fetcher = fetcher;
         _lifecycle = lifecycle;
@@ -85,6 +88,7 @@ internal sealed class HlsSegmentHandler
             sent = await StreamThroughAsync(context, fetch, url);
         }
 
+        _metrics.BytesServed(sent);
         var now = _time.GetUtcNow();
         client?.AddBytes(sent, now);
         client?.AddSegment();
@@ -93,7 +97,7 @@ internal sealed class HlsSegmentHandler
         stream?.Touch(now);
     }
 
-    private static async Task<long> StreamThroughAsync(HttpContext context, SegmentFetch fetch, string url)
+    private async Task<long> StreamThroughAsync(HttpContext context, SegmentFetch fetch, string url)
     {
         fetch.TryClaim(out var upstream);
         using (upstream)
@@ -121,17 +125,31 @@ internal sealed class HlsSegmentHandler
             }
 
             var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+            var reading = false;
             try
             {
-                int read;
-                while ((read = await upstream.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
+                while (true)
                 {
+                    reading = true;
+                    var read = await upstream.Body.ReadAsync(buffer, context.RequestAborted);
+                    reading = false;
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
                     await response.Body.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
                     sent += read;
                 }
             }
             catch (Exception exception) when (exception is IOException or HttpRequestException && !context.RequestAborted.IsCancellationRequested)
             {
+                // A player that went away is not an upstream error.
+                if (reading)
+                {
+                    _metrics.UpstreamError(nameof(UpstreamFailure.Read));
+                }
+
                 // Headers are gone already: end the response so the player sees a broken segment, not a short one.
                 context.Abort();
             }

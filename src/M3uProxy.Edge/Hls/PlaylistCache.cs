@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using M3uProxy.Edge.Media.Hls;
+using M3uProxy.Edge.Metrics;
 using M3uProxy.Edge.Upstream;
 
 namespace M3uProxy.Edge.Hls;
@@ -23,13 +24,15 @@ internal sealed class PlaylistCache
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly UpstreamClient _upstream;
     private readonly TimeProvider _time;
+    private readonly ProxyMetrics _metrics;
     private long _upstreamRequests;
     private long _lastSweepTicks;
 
-    public PlaylistCache(UpstreamClient upstream, TimeProvider time)
+    public PlaylistCache(UpstreamClient upstream, TimeProvider time, ProxyMetrics metrics)
     {
         _upstream = upstream;
         _time = time;
+        _metrics = metrics;
     }
 
     /// <summary>Upstream playlist requests made so far (for tests and diagnostics).</summary>
@@ -78,7 +81,10 @@ internal sealed class PlaylistCache
         catch (Exception exception)
         {
             _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
-            entry.Completion.SetException(exception as PlaylistException ?? Unavailable("Error", null, exception));
+            var failure = exception as PlaylistException ?? Unavailable("Error", null, exception);
+            // Counted once per upstream request, however many players were waiting for it.
+            _metrics.UpstreamError(failure.Kind);
+            entry.Completion.SetException(failure);
         }
     }
 
@@ -207,10 +213,10 @@ internal sealed class PlaylistCache
     }
 
     private static PlaylistException NotAPlaylist(string reason, string detail)
-        => new(StatusCodes.Status502BadGateway, detail, "playlist_fetch_error_" + reason);
+        => new(StatusCodes.Status502BadGateway, detail, PlaylistException.ReasonPrefix + reason);
 
     private static PlaylistException Unavailable(string reason, int? status, Exception? inner)
-        => new(StatusCodes.Status503ServiceUnavailable, "Playlist not available", "playlist_fetch_error_" + reason, status, inner);
+        => new(StatusCodes.Status503ServiceUnavailable, "Playlist not available", PlaylistException.ReasonPrefix + reason, status, inner);
 
     private static string KeyOf(string url, string userAgent, IReadOnlyDictionary<string, string> headers)
     {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using M3uProxy.Edge.Configuration;
+using M3uProxy.Edge.Metrics;
 using M3uProxy.Edge.Upstream;
 
 namespace M3uProxy.Edge.Hls;
@@ -21,12 +22,14 @@ internal sealed class SegmentFetcher
     private readonly SegmentCache _cache;
     private readonly UpstreamClient _upstream;
     private readonly TimeProvider _time;
+    private readonly ProxyMetrics _metrics;
     private long _upstreamRequests;
 
-    public SegmentFetcher(UpstreamClient upstream, ProxySettings settings, TimeProvider time)
+    public SegmentFetcher(UpstreamClient upstream, ProxySettings settings, TimeProvider time, ProxyMetrics metrics)
     {
         _upstream = upstream;
         _time = time;
+        _metrics = metrics;
         _cache = new SegmentCache(settings.HlsSegmentCacheBytes);
     }
 
@@ -78,7 +81,7 @@ internal sealed class SegmentFetcher
         }
         catch (Exception exception)
         {
-            result = SegmentFetch.Failed(exception as UpstreamException ?? new UpstreamException(UpstreamFailure.Read, "Upstream segment failed", inner: exception));
+            result = Counted(SegmentFetch.Failed(exception as UpstreamException ?? new UpstreamException(UpstreamFailure.Read, "Upstream segment failed", inner: exception)));
         }
 
         _inFlight.TryRemove(new KeyValuePair<SegmentKey, Task<SegmentFetch>>(key, lead.Task));
@@ -92,6 +95,20 @@ internal sealed class SegmentFetcher
     }
 
     private async Task<SegmentFetch> FetchAloneAsync(UpstreamRequest request, CancellationToken cancellationToken)
+        => Counted(await FetchOnceAsync(request, cancellationToken));
+
+    // One upstream request, one error at most in the metrics, however many players share its answer.
+    private SegmentFetch Counted(SegmentFetch fetch)
+    {
+        if (fetch.Error is { } error)
+        {
+            _metrics.UpstreamError(error.Failure.ToString());
+        }
+
+        return fetch;
+    }
+
+    private async Task<SegmentFetch> FetchOnceAsync(UpstreamRequest request, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _upstreamRequests);
         UpstreamResponse response;

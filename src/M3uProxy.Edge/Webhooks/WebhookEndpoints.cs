@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using M3uProxy.Edge.Api;
-using M3uProxy.Edge.Api.Validation;
 using M3uProxy.Edge.Configuration;
 using M3uProxy.Edge.Events;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace M3uProxy.Edge.Webhooks;
 
@@ -32,30 +32,15 @@ internal static class WebhookEndpoints
         return routes;
     }
 
-    private static async Task<IResult> AddAsync(HttpContext context, WebhookRegistry webhooks, ProxySettings settings)
+    private static Task<IResult> AddAsync(HttpContext context, WebhookRegistry webhooks, ProxySettings settings)
+        => RequestBody.HandleJsonAsync(context, settings.MaxRequestBodyBytes, body => WebhookRequest.Read(body, settings.WebhookSecret), config => Add(config, webhooks));
+
+    private static JsonHttpResult<WebhookAddedResponse> Add(WebhookConfig config, WebhookRegistry webhooks)
     {
-        if (await RequestBody.ReadAsync(context, settings.MaxRequestBodyBytes) is not { } body)
-        {
-            return Results.Empty;
-        }
-
-        if (!BodyValidator.TryOpen(body, out var validator, out var document, out var error))
-        {
-            return ApiResults.Validation(error!);
-        }
-
-        using (document)
-        {
-            if (WebhookRequest.Read(validator, settings.WebhookSecret) is not { } config)
-            {
-                return ApiResults.Validation(validator.Errors);
-            }
-
-            webhooks.AddOrUpdate(config);
-            return TypedResults.Json(
-                new WebhookAddedResponse("Webhook added successfully", config.Url, Wire(config.Events)),
-                EdgeJsonContext.Api.WebhookAddedResponse);
-        }
+        webhooks.AddOrUpdate(config);
+        return TypedResults.Json(
+            new WebhookAddedResponse("Webhook added successfully", config.Url, Wire(config.Events)),
+            EdgeJsonContext.Api.WebhookAddedResponse);
     }
 
     // Synchronous like the reference: the answer comes after the delivery (and its retries) ended,

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using M3uProxy.Edge.Streams;
 using M3uProxy.Edge.Tests.Infrastructure;
 
@@ -63,8 +64,8 @@ public sealed class CliCommandsTests
 
         var text = (await CliRunner.RunAgainstAsync(host, "list")).AssertSuccess().Out;
         var lines = text.ReplaceLineEndings("\n").TrimEnd().Split('\n');
-        Assert.Matches(@"^STREAM ID\s+TYPE\s+CLIENTS\s+SERVED\s+URL$", lines[0]);
-        Assert.Contains(lines, line => line.StartsWith(IdOf(Primary), StringComparison.Ordinal) && line.Contains("Live Continuous", StringComparison.Ordinal) && line.EndsWith("http://origin.invalid/live/***/***/1234.ts", StringComparison.Ordinal));
+        Assert.Matches(@"^STREAM ID\s+TYPE\s+STATE\s+CLIENTS\s+SERVED\s+URL$", lines[0]);
+        Assert.Contains(lines, line => line.StartsWith(IdOf(Primary), StringComparison.Ordinal) && Regex.IsMatch(line, @"Live Continuous\s+idle\s+0\s") && line.EndsWith("http://origin.invalid/live/***/***/1234.ts", StringComparison.Ordinal));
         Assert.Contains(lines, line => line.StartsWith(IdOf("http://vod.invalid/movie.mkv"), StringComparison.Ordinal) && line.Contains("VOD", StringComparison.Ordinal));
         Assert.Equal("2 streams", lines[^1]);
 
@@ -84,6 +85,7 @@ public sealed class CliCommandsTests
         Assert.StartsWith($"Stream {IdOf(Primary)} (Live Continuous)", text, StringComparison.Ordinal);
         Assert.Contains($"failover     {Backup1} (on the primary, 0 attempts)", text, StringComparison.Ordinal);
         Assert.Contains("metadata     channel=7", text, StringComparison.Ordinal);
+        Assert.Contains("state        idle", text, StringComparison.Ordinal);
         Assert.Contains("clients      0", text, StringComparison.Ordinal);
         Assert.Contains("No clients connected.", text, StringComparison.Ordinal);
 

@@ -1,5 +1,7 @@
+using System.Diagnostics.Metrics;
 using M3uProxy.Edge.Configuration;
 using M3uProxy.Edge.Hls;
+using M3uProxy.Edge.Metrics;
 using M3uProxy.Edge.Testing;
 using M3uProxy.Edge.Upstream;
 using Microsoft.Extensions.Time.Testing;
@@ -20,7 +22,8 @@ public sealed class PlaylistCacheTests
         origin.AddText("/vod.m3u8", "#EXTM3U\n#EXT-X-TARGETDURATION:6\n#EXTINF:6,\na.ts\n#EXT-X-ENDLIST\n", "application/vnd.apple.mpegurl");
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-29T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         using var upstream = new UpstreamClient(new ProxySettings { ConnectTimeoutSeconds = 5, LiveReadTimeoutSeconds = 10, UpstreamMaxRedirects = 5 });
-        var cache = new PlaylistCache(upstream, time);
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var cache = new PlaylistCache(upstream, time, new ProxyMetrics(services.GetRequiredService<IMeterFactory>()));
 
         var live = await cache.GetAsync(origin.Url("/live.m3u8"), "ua", _noHeaders, Cancel);
         Assert.Equal(TimeSpan.FromSeconds(6), live.TargetDuration);

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using M3uProxy.Edge.Testing;
+using M3uProxy.Edge.Tests.Hls;
 using M3uProxy.Edge.Tests.Infrastructure;
 using M3uProxy.Edge.Tests.Playback;
 
@@ -178,5 +179,53 @@ public sealed partial class MetricsEndpointTests
         }
 
         Assert.Equal(1, Value(await ScrapeAsync(proxy), "m3u_proxy_upstream_errors_total{kind=\"Connect\"}"));
+    }
+
+    [Fact]
+    public async Task HlsPlaylistsAndSegments_CountBytesServedAndUpstreamErrors()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var segment = TsPacketFactory.Create(50);
+        await using var origin = await FakeOrigin.StartAsync(cancellationToken: cancel);
+        origin.AddFile("/hls/a.ts", segment, "video/mp2t");
+        origin.AddFile("/hls/gone.ts", segment, "video/mp2t", new OriginBehavior { StatusCode = 404 });
+        origin.AddText("/hls/index.m3u8", "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\na.ts\n#EXTINF:2,\ngone.ts\n#EXT-X-ENDLIST\n", "application/vnd.apple.mpegurl");
+        await using var proxy = await ProxyHost.StartAsync();
+        var created = await proxy.CreateStreamAsync(new { url = origin.Url("/hls/index.m3u8") });
+        Assert.Equal(0, Value(await ScrapeAsync(proxy), "m3u_proxy_served_bytes_total") ?? 0);
+
+        using var playlist = await proxy.Client.GetAsync($"/hls/{(string)created["stream_id"]!}/playlist.m3u8", cancel);
+        var playlistBytes = await playlist.Content.ReadAsByteArrayAsync(cancel);
+        Assert.Equal(200, (int)playlist.StatusCode);
+        Assert.Equal(playlistBytes.Length, Value(await ScrapeAsync(proxy), "m3u_proxy_served_bytes_total"));
+
+        var uris = HlsPlaylistText.Uris(System.Text.Encoding.UTF8.GetString(playlistBytes));
+        using (var first = await proxy.Client.GetAsync(uris[0], cancel))
+        {
+            Assert.Equal(segment, await first.Content.ReadAsByteArrayAsync(cancel));
+        }
+
+        using (var missing = await proxy.Client.GetAsync(uris[1], cancel))
+        {
+            Assert.Equal(404, (int)missing.StatusCode);
+        }
+
+        var text = await ScrapeAsync(proxy);
+        AssertWellFormed(text);
+        Assert.Equal(playlistBytes.Length + segment.Length, Value(text, "m3u_proxy_served_bytes_total"));
+        Assert.Equal(1, Value(text, "m3u_proxy_upstream_errors_total{kind=\"Status\"}"));
+
+        // A playlist that is not one: counted once, by its own kind.
+        origin.AddText("/hls/broken.m3u8", "<html>maintenance</html>", "text/html");
+        var broken = await proxy.CreateStreamAsync(new { url = origin.Url("/hls/broken.m3u8") });
+        using (var response = await proxy.Client.GetAsync($"/hls/{(string)broken["stream_id"]!}/playlist.m3u8", cancel))
+        {
+            Assert.Equal(502, (int)response.StatusCode);
+        }
+
+        var (_, performance, _) = await proxy.GetAsync("stats/performance");
+        Assert.True((long?)performance!["error_stats"]!["upstream_errors_by_kind"]!["NotAPlaylist"] >= 1);
+        Assert.Equal(1, (long?)performance["error_stats"]!["upstream_errors_by_kind"]!["Status"]);
+        Assert.Equal(playlistBytes.Length + segment.Length, (long?)performance["performance_metrics"]!["bytes_served_since_start"]);
     }
 }

@@ -238,6 +238,28 @@ internal sealed class BodyValidator
 
     /// <summary>An object of string values (upstream headers).</summary>
     public Dictionary<string, string>? OptionalStringMap(string name)
+        => OptionalMap(
+            name,
+            value => value.ValueKind == JsonValueKind.String ? value.GetString() : null,
+            (value, key) => Add("string_type", "Input should be a valid string", ToNode(value), name, key));
+
+    /// <summary>Metadata: string, number or boolean values, stringified the Python way (seed-spec §12).</summary>
+    public Dictionary<string, string>? OptionalMetadata(string name)
+        => OptionalMap(name, PythonStr.Of, (value, key) =>
+        {
+            // pydantic reports one error per member of Union[str, int, float, bool].
+            var input = ToNode(value);
+            Add("string_type", "Input should be a valid string", input, name, key, "str");
+            Add("int_type", "Input should be a valid integer", input?.DeepClone(), name, key, "int");
+            Add("float_type", "Input should be a valid number", input?.DeepClone(), name, key, "float");
+            Add("bool_type", "Input should be a valid boolean", input?.DeepClone(), name, key, "bool");
+        });
+
+    /// <summary>
+    /// An object whose values <paramref name="convert"/> turns into strings; a value it gives null for
+    /// is reported by <paramref name="invalid"/> (with its key), and any such value makes the whole map null.
+    /// </summary>
+    private Dictionary<string, string>? OptionalMap(string name, Func<JsonElement, string?> convert, Action<JsonElement, string> invalid)
     {
         if (!TryGetPresent(name, out var value))
         {
@@ -254,54 +276,18 @@ internal sealed class BodyValidator
         var ok = true;
         foreach (var property in value.EnumerateObject())
         {
-            if (property.Value.ValueKind == JsonValueKind.String)
+            if (convert(property.Value) is { } text)
             {
-                map[property.Name] = property.Value.GetString()!;
+                map[property.Name] = text;
             }
             else
             {
-                Add("string_type", "Input should be a valid string", ToNode(property.Value), name, property.Name);
+                invalid(property.Value, property.Name);
                 ok = false;
             }
         }
 
         return ok ? map : null;
-    }
-
-    /// <summary>Metadata: string, number or boolean values, stringified the Python way (seed-spec §12).</summary>
-    public Dictionary<string, string>? OptionalMetadata(string name)
-    {
-        if (!TryGetPresent(name, out var value))
-        {
-            return null;
-        }
-
-        if (value.ValueKind != JsonValueKind.Object)
-        {
-            Add("dict_type", "Input should be a valid dictionary", ToNode(value), name);
-            return null;
-        }
-
-        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-        var ok = true;
-        foreach (var property in value.EnumerateObject())
-        {
-            if (PythonStr.Of(property.Value) is { } text)
-            {
-                metadata[property.Name] = text;
-                continue;
-            }
-
-            // pydantic reports one error per member of Union[str, int, float, bool].
-            var input = ToNode(property.Value);
-            Add("string_type", "Input should be a valid string", input, name, property.Name, "str");
-            Add("int_type", "Input should be a valid integer", input?.DeepClone(), name, property.Name, "int");
-            Add("float_type", "Input should be a valid number", input?.DeepClone(), name, property.Name, "float");
-            Add("bool_type", "Input should be a valid boolean", input?.DeepClone(), name, property.Name, "bool");
-            ok = false;
-        }
-
-        return ok ? metadata : null;
     }
 
     public void ValueError(string name, string message, JsonNode? input)

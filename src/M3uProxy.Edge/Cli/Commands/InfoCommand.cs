@@ -25,6 +25,7 @@ internal static class InfoCommand
                 .Add("url", HumanFormat.Url(stream.OriginalUrl))
                 .Add("current url", HumanFormat.Url(stream.CurrentUrl ?? stream.OriginalUrl))
                 .Add("failover", Failover(stream))
+                .Add("state", StatsTables.SourceState(stream))
                 .Add("user agent", stream.UserAgent ?? "-")
                 .Add("headers", stream.Headers is { Count: > 0 } headers ? string.Join(", ", headers.Keys) : "-")
                 .Add("metadata", HumanFormat.Pairs(stream.Metadata))

@@ -22,14 +22,15 @@ internal static class StatsTables
         }
 
         var table = rate is null
-            ? new TextTable("STREAM ID", "TYPE", "CLIENTS", "SERVED", "URL").AlignRight(2, 3)
-            : new TextTable("STREAM ID", "TYPE", "CLIENTS", "SERVED", "RATE", "URL").AlignRight(2, 3, 4);
+            ? new TextTable("STREAM ID", "TYPE", "STATE", "CLIENTS", "SERVED", "URL").AlignRight(3, 4)
+            : new TextTable("STREAM ID", "TYPE", "STATE", "CLIENTS", "SERVED", "RATE", "URL").AlignRight(3, 4, 5);
         foreach (var stream in streams)
         {
             List<string> cells =
             [
                 shortIds ? ShortId(stream.StreamId) : stream.StreamId ?? "-",
                 stream.StreamType ?? "-",
+                SourceState(stream),
                 HumanFormat.Number(stream.ClientCount),
                 HumanFormat.Bytes(stream.TotalBytesServed),
             ];
@@ -86,6 +87,9 @@ internal static class StatsTables
             + $"clients {stats.ActiveClients} connected, served {HumanFormat.Bytes(stats.TotalBytesServed)}";
         writer.WriteLine(rate is { } bytesPerSecond ? $"{line}, {HumanFormat.BitRate(bytesPerSecond)}" : line);
     }
+
+    /// <summary>The live source's state (idle, connecting, streaming, retrying, failing_over, failed); "-" from a server that does not send it.</summary>
+    public static string SourceState(StreamStats stream) => stream.SourceState is { Length: > 0 } state ? state : "-";
 
     private static string ShortId(string? id) => id is null ? "-" : id.Length <= ShortIdLength ? id : id[..ShortIdLength];
 }
