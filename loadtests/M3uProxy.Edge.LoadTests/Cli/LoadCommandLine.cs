@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
+using M3uProxy.Edge.LoadTests.Report;
 using M3uProxy.Edge.LoadTests.Scenarios;
 
 namespace M3uProxy.Edge.LoadTests.Cli;
@@ -34,6 +36,7 @@ internal static class LoadCommandLine
             "/pace/long600.ts", "50", duration: 20, ramp: 2, FailoverScenario.RunStepAsync, log,
             (parse, settings) => settings with { FailoverEvery = TimeSpan.FromSeconds(parse.GetValue(every)) },
             every));
+        root.Add(ReportCommand(log));
         return root;
     }
 
@@ -88,6 +91,34 @@ internal static class LoadCommandLine
             settings = extra?.Invoke(parse, settings) ?? settings;
             var report = await ScenarioRunner.RunAsync(settings, step, parse.Tokens.Select(t => t.Value).Prepend(name).ToList(), log);
             return report.Steps.All(s => s.StarvedClients < s.Clients) ? 0 : 1;
+        });
+        return command;
+    }
+
+    /// <summary><c>report FILES [--out FILE]</c>: markdown tables from the JSON reports.</summary>
+    private static Command ReportCommand(TextWriter log)
+    {
+        var files = new Argument<string[]>("files") { Description = "JSON reports written with --out", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string?>("--out") { Description = "Write the markdown here (default: the console)" };
+        var command = new Command("report", "Markdown tables (downloads, live viewers, zapping and failover) from JSON reports.") { files, output };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var reports = new List<RunReport>();
+            foreach (var file in parse.GetValue(files)!)
+            {
+                var json = await File.ReadAllTextAsync(file, cancellationToken);
+                reports.Add(JsonSerializer.Deserialize(json, LoadJsonContext.Default.RunReport) ?? throw new InvalidDataException($"{file}: empty report"));
+            }
+
+            var markdown = MarkdownReport.Render(reports);
+            if (parse.GetValue(output) is { } path)
+            {
+                await File.WriteAllTextAsync(path, markdown, cancellationToken);
+            }
+            else
+            {
+                await log.WriteAsync(markdown);
+            }
         });
         return command;
     }
