@@ -88,4 +88,10 @@ if has failover; then
   "${loadgen[@]}" failover $(target_args m3u-proxy-edge) --clients 50 --every 5 --duration 20 \
     --origin-log "$R/pacer/access.log" --out "$out/m3u-proxy-edge-failover.json"
 fi
-echo "reports in $out"
+reports=()
+for f in direct-download nginx-download m3u-proxy-edge-download direct-live nginx-live m3u-proxy-edge-live \
+         m3u-proxy-edge-live1000 m3u-proxy-edge-zap m3u-proxy-edge-failover; do
+  if [ -f "$out/$f.json" ]; then reports+=("$out/$f.json"); fi
+done
+"${loadgen[@]}" report "${reports[@]}" --out "$out/tables.md"
+cat "$out/tables.md"
