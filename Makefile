@@ -23,7 +23,7 @@ help:
 	@echo "make bench-compare  origin vs nginx vs this proxy with ../shared/bench (~15 min; needs nginx, wrk)"
 	@echo "make format         apply dotnet format; make format-check verifies it"
 	@echo "make loadgen        build the load generator (loadtests/, see loadtests/README.md)"
-	@echo "make loadtest       load generator: origin vs nginx vs this proxy, all scenarios (~8 min)"
+	@echo "make loadtest       load generator: origin vs nginx vs this proxy, all scenarios (~10 min)"
 
 run: publish
 	./$(BINARY) $(ARGS)

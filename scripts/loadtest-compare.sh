@@ -2,9 +2,10 @@
 # The load generator (loadtests/) side by side in one run: the origin itself (direct), nginx as a
 # pass-through reverse proxy (prefix:) and the published native binary (m3u-proxy:), all on the
 # shared harness's origin, nginx and pacer (../shared/bench/origin.sh). Loopback only; every step
-# is bounded in time. JSON reports go to $OUT (default docs/bench/loadgen). About 8 minutes.
+# is bounded in time. JSON reports go to $OUT (default docs/bench/loadgen). About 10 minutes.
 #   LOADTEST_SCENARIOS  download,live,live1000,zap,failover (default: all)
 #   LIVE1000_RATE       bytes/s of the channel for the 1000-viewer step (default 500000 = 4 Mbit/s)
+#   DOWNLOAD_REPS       repetitions of each download step, the median is kept (default 3)
 set -euo pipefail
 binary=$(cd "$(dirname "${1:?usage: loadtest-compare.sh PATH/TO/m3u-proxy}")" && pwd)/$(basename "$1")
 harness=$(cd "${BENCH_DIR:-../shared/bench}" && pwd)
@@ -13,6 +14,7 @@ work=$(mkdir -p "${BENCH_WORK:-.bench}" && cd "${BENCH_WORK:-.bench}" && pwd)
 port=${PROXY_PORT_UNDER_TEST:-18085}
 scenarios=${LOADTEST_SCENARIOS:-download,live,live1000,zap,failover}
 live1000_rate=${LIVE1000_RATE:-500000}
+download_reps=${DOWNLOAD_REPS:-3}
 pacer2_port=18083
 
 for tool in nginx ffmpeg curl python3 dotnet; do
@@ -55,7 +57,8 @@ for name in direct nginx m3u-proxy-edge; do
   if has download; then
     [ "$name" = m3u-proxy-edge ] && restart_proxy
     # shellcheck disable=SC2046
-    "${loadgen[@]}" download $(target_args "$name") --clients 1,10,200 --duration 5 --out "$out/$name-download.json"
+    "${loadgen[@]}" download $(target_args "$name") --clients 1,10,200 --duration 5 --reps "$download_reps" \
+      --out "$out/$name-download.json"
   fi
   if has live; then
     [ "$name" = m3u-proxy-edge ] && restart_proxy

@@ -64,8 +64,9 @@ internal static class LoadCommandLine
         var originLog = new Option<string?>("--origin-log") { Description = "The origin's request log: its new lines count upstream requests" };
         var token = new Option<string?>("--api-token") { Description = "X-API-Token for the proxy's API (default: env M3U_PROXY_TOKEN)" };
         var output = new Option<string?>("--out") { Description = "Write the JSON report here" };
+        var reps = new Option<int>("--reps") { Description = "Repetitions of every step; the report keeps the median (by MB/s)", DefaultValueFactory = _ => 1 };
 
-        var command = new Command(name, description) { target, label, origin, path, clients, durationOption, rampOption, stall, pid, originLog, token, output };
+        var command = new Command(name, description) { target, label, origin, path, clients, durationOption, rampOption, stall, pid, originLog, token, output, reps };
         foreach (var option in extraOptions)
         {
             command.Add(option);
@@ -88,7 +89,7 @@ internal static class LoadCommandLine
                 parse.GetValue(originLog),
                 parse.GetValue(token) ?? Environment.GetEnvironmentVariable("M3U_PROXY_TOKEN"),
                 parse.GetValue(output));
-            settings = extra?.Invoke(parse, settings) ?? settings;
+            settings = (extra?.Invoke(parse, settings) ?? settings) with { Reps = Math.Max(1, parse.GetValue(reps)) };
             var report = await ScenarioRunner.RunAsync(settings, step, parse.Tokens.Select(t => t.Value).Prepend(name).ToList(), log);
             return report.Steps.All(s => s.StarvedClients < s.Clients) ? 0 : 1;
         });

@@ -16,6 +16,9 @@ internal sealed record RunSettings(
     string? ApiToken,
     string? Out)
 {
+    /// <summary>Repetitions of every step; the report keeps the one with the median throughput.</summary>
+    public int Reps { get; init; } = 1;
+
     /// <summary>Zapping: how many channels viewers rotate through.</summary>
     public int Channels { get; init; } = 8;
 

@@ -37,9 +37,17 @@ internal static class ScenarioRunner
         var steps = new List<StepResult>();
         foreach (var clients in settings.Clients)
         {
-            var result = await step(settings, clients, target, context);
-            steps.Add(result);
-            log.WriteLine(StepLine.Format(result));
+            var reps = new List<StepResult>();
+            for (var rep = 0; rep < settings.Reps; rep++)
+            {
+                var result = await step(settings, clients, target, context);
+                reps.Add(result);
+                log.WriteLine(StepLine.Format(result));
+            }
+
+            // The repetition with the median throughput stands for the step; the others' rates are kept beside it.
+            var median = reps.OrderBy(r => r.AggregateMBps).ElementAt(reps.Count / 2);
+            steps.Add(reps.Count == 1 ? median : median with { RepetitionMBps = [.. reps.Select(r => r.AggregateMBps)] });
         }
 
         var report = new RunReport(

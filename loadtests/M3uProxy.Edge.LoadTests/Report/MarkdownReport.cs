@@ -25,15 +25,16 @@ internal static class MarkdownReport
             return;
         }
 
-        text.AppendLine("| clients | target | MB/s | ×direct | ×nginx | CPU s/GB | ×nginx | CPU % | RSS peak MB | TTFB p50 / p99 ms | errors | starved | other CPU % |");
-        text.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| clients | target | MB/s | ×direct | ×nginx | CPU s/GB | ×nginx | CPU % | RSS peak MB | TTFB p50 / p99 ms | errors | starved | other CPU % | MB/s of each repetition |");
+        text.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var (clients, report, step) in Rows(reports))
         {
             var direct = Find(reports, "direct", clients);
             var nginx = Find(reports, "nginx", clients);
             Line(text, clients, report.Name, F(step.AggregateMBps, 0), Ratio(step.AggregateMBps, direct?.AggregateMBps), Ratio(step.AggregateMBps, nginx?.AggregateMBps),
                 F(step.TargetCpuSecondsPerGB), Ratio(step.TargetCpuSecondsPerGB, nginx?.TargetCpuSecondsPerGB), F(step.TargetCpuPct, 0), F(step.TargetRssPeakMB, 1),
-                $"{F(step.TimeToFirstByte.P50Ms, 1)} / {F(step.TimeToFirstByte.P99Ms, 1)}", I(step.Errors), I(step.StarvedClients), F(step.OtherCpuPct, 0));
+                $"{F(step.TimeToFirstByte.P50Ms, 1)} / {F(step.TimeToFirstByte.P99Ms, 1)}", I(step.Errors), I(step.StarvedClients), F(step.OtherCpuPct, 0),
+                step.RepetitionMBps is { } reps ? string.Join(", ", reps.Select(r => F(r, 0))) : "—");
         }
 
         text.AppendLine();

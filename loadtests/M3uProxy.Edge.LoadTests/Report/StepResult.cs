@@ -34,4 +34,9 @@ internal sealed record StepResult(
     double OtherCpuPct,
     long? UpstreamRequests,
     int? FailoversTriggered,
-    int? FailoverRequestsRefused);
+    int? FailoverRequestsRefused)
+{
+    /// <summary>With <c>--reps</c>: every repetition's aggregate MB/s (this step is the median one).</summary>
+    [JsonPropertyName("repetition_mbps")]
+    public IReadOnlyList<double>? RepetitionMBps { get; init; }
+}
