@@ -12,15 +12,22 @@ internal sealed class RssSampler : IAsyncDisposable
         _loop = Task.Run(async () =>
         {
             using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
-            do
+            try
             {
-                var rss = tree.RssBytes();
-                lock (_samples)
+                do
                 {
-                    _samples.Add(rss);
+                    var rss = tree.RssBytes();
+                    lock (_samples)
+                    {
+                        _samples.Add(rss);
+                    }
                 }
+                while (await timer.WaitForNextTickAsync(_stop.Token));
             }
-            while (await timer.WaitForNextTickAsync(_stop.Token).AsTask().ContinueWith(t => !t.IsCanceled && t.Result, TaskScheduler.Default));
+            catch (OperationCanceledException)
+            {
+                // the window closed
+            }
         });
     }
 
