@@ -12,6 +12,7 @@ SLN     := M3uProxy.Edge.sln
 BINARY  := $(OUT)/m3u-proxy
 
 .PHONY: help run publish test deps build format format-check smoke dockerfile-check bench bench-compare ci clean
+.PHONY: loadgen loadtest
 
 help:
 	@echo "make run            build the native binary and start it (port 8085, in-memory)"
@@ -21,6 +22,8 @@ help:
 	@echo "make bench          measure start-up time and idle memory of the published binary"
 	@echo "make bench-compare  origin vs nginx vs this proxy with ../shared/bench (~15 min; needs nginx, wrk)"
 	@echo "make format         apply dotnet format; make format-check verifies it"
+	@echo "make loadgen        build the load generator (loadtests/, see loadtests/README.md)"
+	@echo "make loadtest       load generator: origin vs nginx vs this proxy, all scenarios (~10 min)"
 
 run: publish
 	./$(BINARY) $(ARGS)
@@ -55,6 +58,12 @@ bench: publish
 
 bench-compare: publish
 	./scripts/bench-compare.sh $(BINARY)
+
+loadgen:
+	dotnet build loadtests/M3uProxy.Edge.LoadTests -c $(CONFIG)
+
+loadtest: publish
+	./scripts/loadtest-compare.sh $(BINARY)
 
 ci: test format-check publish smoke dockerfile-check
 

@@ -27,7 +27,9 @@ internal static class EdgeApp
     public static WebApplication Build(SettingsLoadResult configuration, TimeProvider? timeProvider = null, UpstreamTlsPolicy? upstreamTls = null)
     {
         var settings = configuration.Settings;
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // No configuration file is read, so nothing may watch the working directory for changes
+        // (the default walks it recursively at start-up: from / that is the whole filesystem).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
 
         // Settings were read and validated already; nothing else may reinterpret the environment.
         builder.Configuration.Sources.Clear();

@@ -1,0 +1,3 @@
+using M3uProxy.Edge.LoadTests.Cli;
+
+return await LoadCommandLine.Build(Console.Out).Parse(args).InvokeAsync();
