@@ -56,7 +56,16 @@ internal sealed partial class LiveChannel
 
     public Task Completion => _pump;
 
-    public FanOutReader AddReader(long burstBytes) => _buffer.AddReader(burstBytes);
+    public FanOutReader AddReader(long burstBytes)
+    {
+        lock (_gate)
+        {
+            // Once the pump is done and the last reader left, the chunks are back in the pool (and
+            // maybe another channel's): a reader that joins that late starts at the end and reads
+            // nothing but the end. Before that, joining under the lock keeps the chunks alive.
+            return _buffer.AddReader(_pumpDone ? 0 : burstBytes);
+        }
+    }
 
     public void RemoveReader(FanOutReader reader)
     {
