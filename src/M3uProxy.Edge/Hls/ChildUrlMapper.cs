@@ -24,7 +24,10 @@ internal sealed class ChildUrlMapper : IPlaylistUriMapper, IDisposable
     private readonly byte[] _clientPart;
     private readonly byte[] _parentPart;
     private readonly UrlSigner? _signer;
+    private readonly KnownSignatures? _known;
+    private readonly ArrayBufferWriter<byte>? _recording;
     private byte[] _scratch;
+    private int _signed;
 
     /// <param name="rootPath">ROOT_PATH, empty or <c>/segment</c>.</param>
     /// <param name="streamId">The stream whose playlist this is: child URLs name it and are signed for it.</param>
@@ -33,7 +36,8 @@ internal sealed class ChildUrlMapper : IPlaylistUriMapper, IDisposable
     /// <param name="baseUrl">The playlist's URL after redirects.</param>
     /// <param name="carryQuery">Give children without a query the playlist's query (<c>HLS_CARRY_PARENT_QUERY</c>).</param>
     /// <param name="signer">Signs each child URL for <paramref name="streamId"/>; null for a mapper used only to resolve (<see cref="TargetOf"/>).</param>
-    public ChildUrlMapper(string rootPath, string streamId, string parentId, string clientId, string baseUrl, bool carryQuery, UrlSigner? signer)
+    /// <param name="known">Signatures of an earlier rewrite of the same bytes for the same stream; null records them (<see cref="RecordedSignatures"/>).</param>
+    public ChildUrlMapper(string rootPath, string streamId, string parentId, string clientId, string baseUrl, bool carryQuery, UrlSigner? signer, KnownSignatures? known = null)
     {
         _base = Encoding.UTF8.GetBytes(baseUrl);
         var question = baseUrl.IndexOf('?', StringComparison.Ordinal);
@@ -48,8 +52,14 @@ internal sealed class ChildUrlMapper : IPlaylistUriMapper, IDisposable
         _clientPart = Encoding.UTF8.GetBytes("&client_id=" + Uri.EscapeDataString(clientId));
         _parentPart = Encoding.UTF8.GetBytes("&parent=" + parentId);
         _signer = signer;
+        _known = known is not null && known.StreamId == streamId ? known : null;
+        _recording = signer is not null && _known is null ? new ArrayBufferWriter<byte>() : null;
         _scratch = ArrayPool<byte>.Shared.Rent(4096);
     }
+
+    /// <summary>The signatures this rewrite computed, to hand to the next rewrite of the same bytes; null when it reused known ones.</summary>
+    public KnownSignatures? RecordedSignatures(string streamId)
+        => _recording is null ? null : new KnownSignatures(streamId, _recording.WrittenSpan.ToArray());
 
     public bool CanMap(ReadOnlySpan<byte> uri) => IsOpaque(uri) || Resolve(uri) > 0;
 
@@ -73,8 +83,18 @@ internal sealed class ChildUrlMapper : IPlaylistUriMapper, IDisposable
         }
 
         output.Write("&sig="u8);
-        var signature = output.GetSpan(UrlSigner.SignatureLength);
-        (_signer ?? throw new InvalidOperationException("This mapper only resolves")).Sign(_signedId, target, signature);
+        var signature = output.GetSpan(UrlSigner.SignatureLength)[..UrlSigner.SignatureLength];
+        if (_known is not null && _signed < _known.Count)
+        {
+            _known.At(_signed).CopyTo(signature);
+        }
+        else
+        {
+            (_signer ?? throw new InvalidOperationException("This mapper only resolves")).Sign(_signedId, target, signature);
+            _recording?.Write(signature);
+        }
+
+        _signed++;
         output.Advance(UrlSigner.SignatureLength);
     }
 

@@ -84,11 +84,12 @@ internal sealed class HlsPlaylistHandler
         response.Headers["X-Client-ID"] = clientId;
         response.Headers["X-Stream-ID"] = target.Id;
         HlsHeaders.ApplyCors(response);
-        using (var mapper = new ChildUrlMapper(_settings.RootPath, target.Id, top.Id, clientId, playlist.FinalUrl, _settings.HlsCarryParentQuery, _signer))
+        using (var mapper = new ChildUrlMapper(_settings.RootPath, target.Id, top.Id, clientId, playlist.FinalUrl, _settings.HlsCarryParentQuery, _signer, playlist.Signatures))
         {
             var output = new CountingBufferWriter(response.BodyWriter);
             PlaylistRewriter.Rewrite(playlist.Bytes, output, mapper);
             _metrics.BytesServed(output.Written);
+            playlist.Signatures ??= mapper.RecordedSignatures(target.Id);
         }
 
         await response.BodyWriter.FlushAsync(context.RequestAborted);

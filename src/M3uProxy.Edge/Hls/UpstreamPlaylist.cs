@@ -40,6 +40,9 @@ internal sealed class UpstreamPlaylist
 
     public byte[] Bytes { get; }
 
+    /// <summary>Signatures of an earlier rewrite of these bytes, for the stream they name (set once, by the first rewrite).</summary>
+    public KnownSignatures? Signatures { get; set; }
+
     /// <summary>The URL that answered, after redirects: the base of relative URIs.</summary>
     public string FinalUrl { get; }
 
