@@ -143,7 +143,7 @@ internal sealed partial class FailoverChannelSource : IChannelSource
         {
             _coordinator.RecordUpstreamError(stop.Error);
             _sources.CoolDown(_openedUrl, _policy.Cooldown);
-            return await FailOverAsync(_openedVersion, "circuit_breaker_timeout", stop.Error, cancellationToken);
+            return await FailOverAsync(_openedVersion, "circuit_breaker_timeout", stop.Error, "circuit_breaker_timeout", cancellationToken);
         }
 
         var reason = stop switch
@@ -176,10 +176,11 @@ internal sealed partial class FailoverChannelSource : IChannelSource
             return true; // sticky session: back to the entry URL before failing over
         }
 
-        return await FailOverAsync(seenVersion, reason, error, cancellationToken);
+        // Without a failover source the stream ends here: say whether the retries or the outage budget ran out.
+        return await FailOverAsync(seenVersion, reason, error, withinBudget ? "retries_exhausted" : "total_timeout_exceeded", cancellationToken);
     }
 
-    private async Task<bool> FailOverAsync(long seenVersion, string reason, Exception? error, CancellationToken cancellationToken)
+    private async Task<bool> FailOverAsync(long seenVersion, string reason, Exception? error, string reasonWithoutFailover, CancellationToken cancellationToken)
     {
         State = SourceState.FailingOver;
         var definition = _stream.Definition;
@@ -188,7 +189,7 @@ internal sealed partial class FailoverChannelSource : IChannelSource
             : definition.FailoverResolverUrl is not null ? 999 : ring - 1;
         if (!definition.HasFailover || _failovers >= maxFailovers)
         {
-            return Fail(definition.HasFailover ? "no_failover_available" : "total_timeout_exceeded", error);
+            return Fail(definition.HasFailover ? "no_failover_available" : reasonWithoutFailover, error);
         }
 
         var change = await _coordinator.AdvanceAsync(_stream, seenVersion, reason, _lastStatus, cancellationToken);

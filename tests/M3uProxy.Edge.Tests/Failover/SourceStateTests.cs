@@ -66,7 +66,8 @@ public sealed class SourceStateTests
 
         Assert.Equal(502, (int)response.StatusCode);
         Assert.Equal("failed", await StateAsync(proxy, streamId));
-        Assert.Single(proxy.EventsOf(EventType.StreamFailed));
+        var failed = Assert.Single(proxy.EventsOf(EventType.StreamFailed));
+        Assert.Equal("retries_exhausted", (string?)failed.Data["reason"]); // one retry, well within STREAM_TOTAL_TIMEOUT
     }
 
     [Fact]
