@@ -43,7 +43,7 @@ internal static class MetadataEndpoints
                 Metadata: s.Definition.Metadata,
                 LastAccess: Timestamps.Aware(s.LastAccess),
                 IsActive: true,
-                Url: stats.Shown(s.CurrentUrl ?? s.Definition.Url),
+                Url: stats.Shown(s.EffectiveUrl),
                 StreamType: StreamKindDetector.StatsLabel(s.Definition.Kind, s.Definition.Metadata)))
             .ToList();
 

@@ -47,12 +47,12 @@ internal sealed class StatsBuilder
 
     public StreamStats Stream(StreamRecord stream)
     {
-        var definition = stream.Definition;
+        var (definition, failover) = stream.Shared;
         var (bytes, segments, errors) = WithVariants(stream);
         return new StreamStats(
             StreamId: stream.Id,
             OriginalUrl: Shown(definition.Url),
-            CurrentUrl: Shown(stream.CurrentUrl ?? definition.Url),
+            CurrentUrl: Shown(failover.CurrentUrl ?? definition.Url),
             UserAgent: definition.UserAgent,
             ClientCount: stream.ClientCount,
             TotalBytesServed: bytes,
@@ -62,15 +62,15 @@ internal sealed class StatsBuilder
             HasFailover: definition.HasFailover,
             FailoverUrls: _maskUrls ? [.. definition.FailoverUrls.Select(UrlMasking.Mask)] : definition.FailoverUrls,
             FailoverResolverUrl: definition.FailoverResolverUrl is { } resolver ? Shown(resolver) : null,
-            CurrentFailoverIndex: stream.CurrentFailoverIndex,
-            FailoverAttempts: stream.FailoverAttempts,
-            LastFailoverTime: Timestamps.Aware(stream.LastFailoverTime),
+            CurrentFailoverIndex: failover.Index,
+            FailoverAttempts: failover.Attempts,
+            LastFailoverTime: Timestamps.Aware(failover.LastFailoverTime),
             StreamType: StreamKindDetector.StatsLabel(definition.Kind, definition.Metadata),
             CreatedAt: Timestamps.Aware(stream.CreatedAt),
             LastAccess: Timestamps.Aware(stream.LastAccess),
             Metadata: definition.Metadata,
             Headers: HideValues(definition.Headers),
-            SourceState: SourceStateName(stream.SourceState));
+            SourceState: SourceStateName(failover.SourceState));
     }
 
     /// <summary>The wire value of <c>source_state</c>: <c>idle</c> when no live source runs.</summary>

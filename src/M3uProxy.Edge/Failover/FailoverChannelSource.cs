@@ -51,7 +51,7 @@ internal sealed partial class FailoverChannelSource : IChannelSource
         private set
         {
             field = value;
-            _stream.SourceState = value;
+            _sources.SetState(value);
         }
     }
 
@@ -114,7 +114,7 @@ internal sealed partial class FailoverChannelSource : IChannelSource
         _sources.RemoveOnSwitched(_switchCurrent);
         if (State != SourceState.Failed)
         {
-            _stream.SourceState = null; // the channel ended without failing: no source runs
+            _sources.SetState(null); // the channel ended without failing: no source runs
         }
     }
 

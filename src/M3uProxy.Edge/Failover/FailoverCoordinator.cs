@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using M3uProxy.Edge.Configuration;
 using M3uProxy.Edge.Events;
@@ -16,7 +15,6 @@ namespace M3uProxy.Edge.Failover;
 /// </summary>
 internal sealed partial class FailoverCoordinator
 {
-    private readonly ConditionalWeakTable<StreamRecord, StreamSources> _sources = [];
     private readonly FailoverResolver _resolver;
     private readonly EventBus _events;
     private readonly UpstreamClient _upstream;
@@ -38,7 +36,8 @@ internal sealed partial class FailoverCoordinator
         _logger = loggers.CreateLogger<FailoverCoordinator>();
     }
 
-    public StreamSources SourcesOf(StreamRecord stream) => _sources.GetValue(stream, s => new StreamSources(s, _time));
+    /// <summary>The stream's sources: its failover position and the rules that move it (the position lives on the record).</summary>
+    public StreamSources SourcesOf(StreamRecord stream) => new(stream, _time);
 
     /// <summary>The retry and failover state machine that feeds a live channel for this stream.</summary>
     public IChannelSource CreateChannelSource(StreamRecord stream)

@@ -32,7 +32,7 @@ internal sealed partial class FailoverResolver
         {
             ["current_url"] = currentUrl,
             ["metadata"] = EventData.Metadata(definition.Metadata),
-            ["current_failover_index"] = stream.CurrentFailoverIndex,
+            ["current_failover_index"] = stream.Failover.Index,
             ["status_code"] = statusCode,
             ["reason"] = reason,
         };

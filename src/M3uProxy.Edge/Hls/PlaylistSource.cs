@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using M3uProxy.Edge.Configuration;
 using M3uProxy.Edge.Failover;
 using M3uProxy.Edge.Streams;
@@ -18,7 +17,6 @@ internal sealed partial class PlaylistSource
 {
     private const int ResolverAttempts = 10;
 
-    private readonly ConditionalWeakTable<StreamRecord, VariantOrigin> _origins = [];
     private readonly PlaylistCache _cache;
     private readonly FailoverCoordinator _failover;
     private readonly ProxySettings _settings;
@@ -122,7 +120,7 @@ internal sealed partial class PlaylistSource
     /// <summary>Which master a variant came from and where it stood in it, noted on the variant's first request.</summary>
     private async Task<VariantOrigin> OriginOfAsync(StreamRecord variant, StreamRecord parent, CancellationToken cancellationToken)
     {
-        if (_origins.TryGetValue(variant, out var known))
+        if (variant.Failover.Origin is { } known)
         {
             return known;
         }
@@ -139,9 +137,7 @@ internal sealed partial class PlaylistSource
             // The master is unavailable: serve the variant's own URL.
         }
 
-        var origin = new VariantOrigin(masterUrl, position);
-        _origins.AddOrUpdate(variant, origin);
-        return origin;
+        return _failover.SourcesOf(variant).NoteOrigin(new VariantOrigin(masterUrl, position));
     }
 
     private async Task<string?> CounterpartAsync(StreamRecord parent, int position, CancellationToken cancellationToken)
@@ -149,8 +145,6 @@ internal sealed partial class PlaylistSource
         var children = ChildPlaylists.Of(await GetAsync(parent, cancellationToken), _settings.HlsCarryParentQuery);
         return position < children.Count ? children[position] : children.FirstOrDefault();
     }
-
-    private sealed record VariantOrigin(string MasterUrl, int Position);
 
     private static partial class Log
     {

@@ -53,8 +53,8 @@ internal sealed class OperationalStats
         {
             ["total_failovers"] = (long)_metrics.Total(ProxyMetrics.FailoversName),
             ["failovers_by_reason"] = ByTag(ProxyMetrics.FailoversName),
-            ["streams_failed_over"] = streams.Count(s => s.FailoverAttempts > 0),
-            ["current_stream_failover_attempts"] = streams.Sum(s => s.FailoverAttempts),
+            ["streams_failed_over"] = streams.Count(s => s.Failover.Attempts > 0),
+            ["current_stream_failover_attempts"] = streams.Sum(s => s.Failover.Attempts),
         };
     }
 

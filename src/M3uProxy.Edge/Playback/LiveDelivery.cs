@@ -56,7 +56,7 @@ internal sealed partial class LiveDelivery
                 await PrebufferAsync(channel.Buffer, reader, cancellationToken);
             }
 
-            var url = stream.CurrentUrl ?? stream.Definition.Url;
+            var url = stream.EffectiveUrl;
             var contentType = MediaContentType.FromUrl(url) ?? (channel.Buffer.IsTransportStream ? MediaContentType.MpegTs : MediaContentType.Fallback);
             context.Response.StatusCode = StatusCodes.Status200OK;
             PlaybackHeaders.Apply(context.Response, contentType, acceptRanges: false);

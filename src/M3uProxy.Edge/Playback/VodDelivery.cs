@@ -70,7 +70,7 @@ internal sealed partial class VodDelivery
     private async Task ProxyAsync(HttpContext context, StreamRecord stream, ClientRecord client, CancellationToken cancellationToken)
     {
         var definition = stream.Definition;
-        var url = stream.CurrentUrl ?? definition.Url;
+        var url = stream.EffectiveUrl;
         var clientRange = ClientRange(context.Request);
         UpstreamResponse upstream;
         try

@@ -17,7 +17,7 @@ internal sealed class VodHead
     public async Task AnswerAsync(HttpContext context, StreamRecord stream, CancellationToken cancellationToken)
     {
         var definition = stream.Definition;
-        var url = stream.CurrentUrl ?? definition.Url;
+        var url = stream.EffectiveUrl;
         var range = context.Request.Headers.Range.ToString();
         var response = context.Response;
         try

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace M3uProxy.Edge.Streams;
 
 /// <summary>
@@ -16,11 +18,15 @@ internal sealed record StreamDefinition(
     SilenceOverrides Silence,
     string? ParentStreamId = null)
 {
+    [JsonIgnore]
     public string Id { get; } = StreamIds.ForUrl(Url);
 
+    [JsonIgnore]
     public StreamKind Kind { get; } = StreamKindDetector.Detect(Url);
 
+    [JsonIgnore]
     public bool IsVariant => ParentStreamId is not null;
 
+    [JsonIgnore]
     public bool HasFailover => FailoverUrls.Count > 0 || FailoverResolverUrl is not null;
 }

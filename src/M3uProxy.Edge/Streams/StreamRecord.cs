@@ -3,14 +3,18 @@ using System.Collections.Concurrent;
 namespace M3uProxy.Edge.Streams;
 
 /// <summary>
-/// A registered stream: its definition, counters and clients. Counters are updated with
-/// <see cref="Interlocked"/> so the streaming path never takes a lock for them.
+/// A registered stream in this process: the shareable part (<see cref="SharedStream"/>: the
+/// definition and the failover position, replaced as one value) and the process-local rest —
+/// lifetime, counters, clients. Counters are updated with <see cref="Interlocked"/> so the
+/// streaming path never takes a lock for them.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The lifetime source has no timer; it is cancelled, never disposed, so late readers of its token cannot fail.")]
 internal sealed class StreamRecord
 {
     private readonly ConcurrentDictionary<string, byte> _clientIds = new(StringComparer.Ordinal);
-    private StreamDefinition _definition;
+    private SharedStream _shared;
+    private readonly Lock _listenersGate = new();
+    private Action? _switched;
     private readonly CancellationTokenSource _lifetime = new();
     private long _lastAccessTicks;
     private long _totalBytesServed;
@@ -20,14 +24,30 @@ internal sealed class StreamRecord
 
     public StreamRecord(StreamDefinition definition, DateTimeOffset now)
     {
-        _definition = definition;
+        _shared = new SharedStream(definition, FailoverPosition.Start);
         CreatedAt = now;
         _lastAccessTicks = now.UtcTicks;
     }
 
-    public string Id => _definition.Id;
+    public string Id => Definition.Id;
 
-    public StreamDefinition Definition => Volatile.Read(ref _definition);
+    /// <summary>The definition and the failover position, read together.</summary>
+    public SharedStream Shared => Volatile.Read(ref _shared);
+
+    public StreamDefinition Definition => Shared.Definition;
+
+    /// <summary>Where the stream stands among its sources; replaced only by <c>Failover/StreamSources</c>.</summary>
+    public FailoverPosition Failover => Shared.Failover;
+
+    /// <summary>The URL to read now: the one failover or a sticky redirect moved to, else the definition's.</summary>
+    public string EffectiveUrl
+    {
+        get
+        {
+            var shared = Shared;
+            return shared.Failover.CurrentUrl ?? shared.Definition.Url;
+        }
+    }
 
     public DateTimeOffset CreatedAt { get; }
 
@@ -38,19 +58,6 @@ internal sealed class StreamRecord
     public long TotalSegmentsServed => Interlocked.Read(ref _totalSegmentsServed);
 
     public long ErrorCount => Interlocked.Read(ref _errorCount);
-
-    /// <summary>The URL in use when it differs from the definition's (after a failover); null otherwise.</summary>
-    public string? CurrentUrl { get; set; }
-
-    /// <summary>-1 until the first failover, then the position in the failover list (seed-spec §4.1).</summary>
-    public int CurrentFailoverIndex { get; set; } = -1;
-
-    public int FailoverAttempts { get; set; }
-
-    public DateTimeOffset? LastFailoverTime { get; set; }
-
-    /// <summary>The live source's state while a channel runs; null when none does.</summary>
-    public SourceState? SourceState { get; set; }
 
     /// <summary>Cancelled when the stream is removed, so that every open viewer ends.</summary>
     public CancellationToken Lifetime => _lifetime.Token;
@@ -90,12 +97,44 @@ internal sealed class StreamRecord
     /// </summary>
     public void Reconfigure(StreamDefinition definition)
     {
-        Volatile.Write(ref _definition, definition);
-        CurrentUrl = null;
-        CurrentFailoverIndex = -1;
-        FailoverAttempts = 0;
-        LastFailoverTime = null;
+        SharedStream current, replaced;
+        do
+        {
+            current = Volatile.Read(ref _shared);
+            replaced = new SharedStream(definition, current.Failover.Restarted());
+        }
+        while (Interlocked.CompareExchange(ref _shared, replaced, current) != current);
     }
+
+    /// <summary>
+    /// Replaces the failover position if it is still <paramref name="seen"/> (and the definition
+    /// did not change meanwhile). Only <c>Failover/StreamSources</c> calls this.
+    /// </summary>
+    public bool TryReplaceFailover(FailoverPosition seen, FailoverPosition next)
+    {
+        var current = Volatile.Read(ref _shared);
+        return ReferenceEquals(current.Failover, seen)
+            && Interlocked.CompareExchange(ref _shared, current with { Failover = next }, current) == current;
+    }
+
+    /// <summary>Listeners told after every advance, so a running channel switches at once.</summary>
+    public void AddSwitchListener(Action listener)
+    {
+        lock (_listenersGate)
+        {
+            _switched += listener;
+        }
+    }
+
+    public void RemoveSwitchListener(Action listener)
+    {
+        lock (_listenersGate)
+        {
+            _switched -= listener;
+        }
+    }
+
+    public void NotifySwitched() => Volatile.Read(ref _switched)?.Invoke();
 
     /// <summary>Ends every viewer of the stream. Idempotent; the source is never disposed, so this never throws.</summary>
     public void EndViewers()

@@ -19,15 +19,15 @@ public sealed class StreamSourcesTests
     {
         var (stream, sources, _) = Create("http://b/1.ts", "http://c/1.ts");
 
-        Assert.Equal(-1, stream.CurrentFailoverIndex);
+        Assert.Equal(-1, stream.Failover.Index);
         Assert.Equal("http://b/1.ts", sources.TryAdvance(sources.Version, "test")!.NewUrl);
-        Assert.Equal(0, stream.CurrentFailoverIndex);
+        Assert.Equal(0, stream.Failover.Index);
         Assert.Equal("http://c/1.ts", sources.TryAdvance(sources.Version, "test")!.NewUrl);
         var back = sources.TryAdvance(sources.Version, "test")!;
         Assert.Equal("http://a/live/1.ts", back.NewUrl);
         Assert.Equal(-1, back.FailoverIndex);
-        Assert.Null(stream.CurrentUrl);
-        Assert.Equal(3, stream.FailoverAttempts);
+        Assert.Null(stream.Failover.CurrentUrl);
+        Assert.Equal(3, stream.Failover.Attempts);
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class StreamSourcesTests
 
             Assert.Equal(1, switches);
             Assert.Equal(1, notified);
-            Assert.Equal(1, stream.FailoverAttempts);
+            Assert.Equal(1, stream.Failover.Attempts);
             Assert.Equal(seen + 1, sources.Version);
         }
     }
@@ -103,7 +103,7 @@ public sealed class StreamSourcesTests
         sources.Stick("http://edge7.cdn/1.ts");
         Assert.Equal("http://edge7.cdn/1.ts", sources.CurrentUrl);
         Assert.True(sources.TryRecoverSticky(sources.Version));
-        Assert.Null(stream.CurrentUrl);
+        Assert.Null(stream.Failover.CurrentUrl);
         Assert.Equal("http://a/live/1.ts", sources.CurrentUrl);
     }
 }
