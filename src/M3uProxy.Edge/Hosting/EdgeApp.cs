@@ -2,6 +2,7 @@ using System.Net;
 using M3uProxy.Edge.Api;
 using M3uProxy.Edge.Clients;
 using M3uProxy.Edge.Configuration;
+using M3uProxy.Edge.Coordination;
 using M3uProxy.Edge.Events;
 using M3uProxy.Edge.Failover;
 using M3uProxy.Edge.FanOut;
@@ -137,6 +138,7 @@ internal static class EdgeApp
         services.AddSingleton<WebhookRegistry>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookRegistry>());
         services.AddHls();
+        services.AddCoordination();
     }
 
     private static void UsePipeline(WebApplication app, ProxySettings settings)
