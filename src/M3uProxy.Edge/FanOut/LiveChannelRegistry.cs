@@ -1,7 +1,5 @@
 using M3uProxy.Edge.Clients;
 using M3uProxy.Edge.Configuration;
-using M3uProxy.Edge.Failover;
-using M3uProxy.Edge.Monitoring;
 using M3uProxy.Edge.Streams;
 
 namespace M3uProxy.Edge.FanOut;
@@ -16,16 +14,16 @@ internal sealed class LiveChannelRegistry
 {
     private readonly Dictionary<string, ChannelEntry> _channels = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
-    private readonly FailoverCoordinator _failover;
-    private readonly ChannelMonitors _monitors;
+    private readonly IChannelSourceFactory _sources;
+    private readonly IChannelObserver[] _observers;
     private readonly ProxySettings _settings;
     private readonly TimeProvider _time;
     private readonly ILogger<LiveChannel> _logger;
 
-    public LiveChannelRegistry(FailoverCoordinator failover, ChannelMonitors monitors, ProxySettings settings, TimeProvider time, ILogger<LiveChannel> logger)
+    public LiveChannelRegistry(IChannelSourceFactory sources, IEnumerable<IChannelObserver> observers, ProxySettings settings, TimeProvider time, ILogger<LiveChannel> logger)
     {
-        _failover = failover;
-        _monitors = monitors;
+        _sources = sources;
+        _observers = [.. observers];
         _settings = settings;
         _time = time;
         _logger = logger;
@@ -70,11 +68,14 @@ internal sealed class LiveChannelRegistry
             StopGraceChannelsOf(viewer, except: stream.Id);
             if (!_channels.TryGetValue(stream.Id, out var entry) || entry.Channel.HasEnded || entry.Channel.IsStopping)
             {
-                var channel = new LiveChannel(stream.Id, _failover.CreateChannelSource(stream), _settings.LiveBufferBytes, _logger);
+                var channel = new LiveChannel(stream.Id, _sources.Create(stream), _settings.LiveBufferBytes, _logger);
                 entry = new ChannelEntry(channel);
                 _channels[stream.Id] = entry;
                 channel.Start();
-                _monitors.Start(channel, stream);
+                foreach (var observer in _observers)
+                {
+                    observer.ChannelStarted(channel, stream);
+                }
             }
 
             entry.CancelGrace();

@@ -121,6 +121,8 @@ internal static class EdgeApp
         services.AddSingleton<FailoverResolver>();
         services.AddSingleton<FailoverCoordinator>();
         services.AddSingleton<ChannelMonitors>();
+        services.AddSingleton<IChannelObserver>(sp => sp.GetRequiredService<ChannelMonitors>());
+        services.AddSingleton<IChannelSourceFactory, ChannelSourceChain>();
         services.AddSingleton<LiveChannelRegistry>();
         services.AddSingleton<ViewerWatchdog>();
         services.AddHostedService(sp => sp.GetRequiredService<ViewerWatchdog>());

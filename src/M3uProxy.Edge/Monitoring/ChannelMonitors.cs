@@ -11,11 +11,11 @@ namespace M3uProxy.Edge.Monitoring;
 /// <c>ENABLE_SILENCE_DETECTION</c>). They act only by failing over, so, as in the reference, a
 /// stream without failover sources is not watched. They end with the channel.
 /// </summary>
-internal sealed class ChannelMonitors(FailoverCoordinator failover, ProxySettings settings, TimeProvider time, ILogger<ChannelWatch> logger)
+internal sealed class ChannelMonitors(FailoverCoordinator failover, ProxySettings settings, TimeProvider time, ILogger<ChannelWatch> logger) : IChannelObserver
 {
     private const string Ffmpeg = "ffmpeg";
 
-    public void Start(LiveChannel channel, StreamRecord stream)
+    public void ChannelStarted(LiveChannel channel, StreamRecord stream)
     {
         var definition = stream.Definition;
         if (!definition.HasFailover)

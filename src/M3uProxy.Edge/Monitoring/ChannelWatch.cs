@@ -79,6 +79,11 @@ internal abstract partial class ChannelWatch
         {
             // The channel stopped.
         }
+        catch (Exception exception)
+        {
+            // Nobody awaits a watch: a failure must be seen here, and it never harms the channel.
+            Log.WatchFailed(_logger, Stream.Id, _reason, exception);
+        }
     }
 
     /// <summary>Judges the window that just ended; <paramref name="windowBytes"/> came from upstream during it.</summary>
@@ -88,6 +93,9 @@ internal abstract partial class ChannelWatch
     {
         [LoggerMessage(360, LogLevel.Warning, "Stream {StreamId}: unhealthy upstream ({Reason}), failing over")]
         public static partial void Unhealthy(ILogger logger, string streamId, string reason);
+
+        [LoggerMessage(361, LogLevel.Error, "Stream {StreamId}: the {Reason} watch stopped with an error")]
+        public static partial void WatchFailed(ILogger logger, string streamId, string reason, Exception exception);
     }
 }
 
