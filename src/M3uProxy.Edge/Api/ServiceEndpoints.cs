@@ -1,6 +1,7 @@
 using M3uProxy.Edge.Api.Models;
 using M3uProxy.Edge.Configuration;
 using M3uProxy.Edge.Hosting;
+using M3uProxy.Edge.Tools;
 
 namespace M3uProxy.Edge.Api;
 
@@ -25,11 +26,11 @@ internal static class ServiceEndpoints
         return routes;
     }
 
-    private static async Task<IResult> InfoAsync(ProxySettings settings, SettingsLoadResult configuration, ToolVersionProbe tools)
+    private static async Task<IResult> InfoAsync(ProxySettings settings, SettingsLoadResult configuration, ToolVersionProbe tools, ToolPaths paths)
     {
-        var ffmpeg = tools.GetAsync("ffmpeg", "-version");
-        var streamlink = settings.StreamlinkEnabled ? tools.GetAsync("streamlink", "--version") : Task.FromResult<string?>(null);
-        var ytdlp = settings.YtdlpEnabled ? tools.GetAsync("yt-dlp", "--version") : Task.FromResult<string?>(null);
+        var ffmpeg = tools.GetAsync(paths.Ffmpeg, "-version");
+        var streamlink = settings.StreamlinkEnabled ? tools.GetAsync(paths.Streamlink, "--version") : Task.FromResult<string?>(null);
+        var ytdlp = settings.YtdlpEnabled ? tools.GetAsync(paths.YtDlp, "--version") : Task.FromResult<string?>(null);
 
         var redis = settings.RedisEnabled
             ? new RedisInfo(true, false, settings.RedisHost, settings.RedisPort, settings.RedisPassword.Length > 0 ? "***" : null, settings.RedisDb, null, null, null)

@@ -65,6 +65,10 @@ internal sealed class ProxySettings
     [ConfigurationKeyName("REDIS_PASSWORD")] public string RedisPassword { get; set; } = "";
     [ConfigurationKeyName("STREAMLINK_ENABLED")] public bool StreamlinkEnabled { get; set; }
     [ConfigurationKeyName("YTDLP_ENABLED")] public bool YtdlpEnabled { get; set; }
+    [ConfigurationKeyName("FFMPEG_PATH")] public string FfmpegPath { get; set; } = "";
+    [ConfigurationKeyName("FFPROBE_PATH")] public string FfprobePath { get; set; } = "";
+    [ConfigurationKeyName("STREAMLINK_PATH")] public string StreamlinkPath { get; set; } = "";
+    [ConfigurationKeyName("YTDLP_PATH")] public string YtdlpPath { get; set; } = "";
 
     [ConfigurationKeyName("LIVE_BUFFER_BYTES")] public long LiveBufferBytes { get; set; }
     [ConfigurationKeyName("LIVE_JOIN_BURST_BYTES")] public long LiveJoinBurstBytes { get; set; }

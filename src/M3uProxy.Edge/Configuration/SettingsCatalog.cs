@@ -110,6 +110,10 @@ internal static class SettingsCatalog
         // Transcoding
         new("STREAMLINK_ENABLED", SettingKind.Bool, "true", "Allow the streamlink resolver.", Transcoding),
         new("YTDLP_ENABLED", SettingKind.Bool, "true", "Allow the yt-dlp resolver.", Transcoding),
+        new("FFMPEG_PATH", SettingKind.Text, "", "Path of the `ffmpeg` program (empty: `ffmpeg` from `PATH`). This proxy only.", Transcoding),
+        new("FFPROBE_PATH", SettingKind.Text, "", "Path of the `ffprobe` program (empty: `ffprobe` from `PATH`). This proxy only.", Transcoding),
+        new("STREAMLINK_PATH", SettingKind.Text, "", "Path of the `streamlink` program (empty: `streamlink` from `PATH`). This proxy only.", Transcoding),
+        new("YTDLP_PATH", SettingKind.Text, "", "Path of the `yt-dlp` program (empty: `yt-dlp` from `PATH`). This proxy only.", Transcoding),
         new("HLS_TEMP_DIR", SettingKind.Text, "", "Base folder for transcoder HLS output (empty: the system temp folder).", Transcoding) { InactiveUntil = TranscodingIssue },
         new("HLS_WAIT_TIME", SettingKind.Integer, "10", "Seconds the first playlist request waits for a transcoder's playlist.", Transcoding) { Minimum = 0, InactiveUntil = TranscodingIssue },
         new("HLS_GC_ENABLED", SettingKind.Bool, "true", "Remove leftover transcoder folders.", Transcoding),

@@ -13,6 +13,7 @@ using M3uProxy.Edge.Metrics;
 using M3uProxy.Edge.Monitoring;
 using M3uProxy.Edge.Playback;
 using M3uProxy.Edge.Streams;
+using M3uProxy.Edge.Tools;
 using M3uProxy.Edge.Upstream;
 using M3uProxy.Edge.Webhooks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -115,7 +116,7 @@ internal static class EdgeApp
         services.AddSingleton<StreamLifecycle>();
         services.AddSingleton<StatsBuilder>();
         services.AddSingleton<ControlHttpClient>();
-        services.AddSingleton<ToolVersionProbe>();
+        services.AddTools();
         services.AddSingleton<ApiTokenValidator>();
         services.AddSingleton(sp => new UpstreamClient(sp.GetRequiredService<ProxySettings>(), upstreamTls));
         services.AddSingleton<FailoverResolver>();

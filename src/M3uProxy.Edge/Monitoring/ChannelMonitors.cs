@@ -2,6 +2,7 @@ using M3uProxy.Edge.Configuration;
 using M3uProxy.Edge.Failover;
 using M3uProxy.Edge.FanOut;
 using M3uProxy.Edge.Streams;
+using M3uProxy.Edge.Tools;
 
 namespace M3uProxy.Edge.Monitoring;
 
@@ -11,10 +12,8 @@ namespace M3uProxy.Edge.Monitoring;
 /// <c>ENABLE_SILENCE_DETECTION</c>). They act only by failing over, so, as in the reference, a
 /// stream without failover sources is not watched. They end with the channel.
 /// </summary>
-internal sealed class ChannelMonitors(FailoverCoordinator failover, ProxySettings settings, TimeProvider time, ILogger<ChannelWatch> logger) : IChannelObserver
+internal sealed class ChannelMonitors(FailoverCoordinator failover, ProxySettings settings, ToolPaths tools, TimeProvider time, ILogger<ChannelWatch> logger) : IChannelObserver
 {
-    private const string Ffmpeg = "ffmpeg";
-
     public void ChannelStarted(LiveChannel channel, StreamRecord stream)
     {
         var definition = stream.Definition;
@@ -39,7 +38,7 @@ internal sealed class ChannelMonitors(FailoverCoordinator failover, ProxySetting
                 TimeSpan.FromSeconds(silence.CheckIntervalSeconds ?? settings.SilenceCheckIntervalSeconds),
                 TimeSpan.FromSeconds(silence.GracePeriodSeconds ?? settings.SilenceMonitoringGracePeriodSeconds),
                 silence.FailoverThreshold ?? settings.SilenceFailoverThreshold);
-            var probe = new SilenceSettings(Ffmpeg, silence.ThresholdDb ?? settings.SilenceThresholdDb, silence.DurationSeconds ?? settings.SilenceDurationSeconds);
+            var probe = new SilenceSettings(tools.Ffmpeg, silence.ThresholdDb ?? settings.SilenceThresholdDb, silence.DurationSeconds ?? settings.SilenceDurationSeconds);
             _ = new SilenceWatch(channel, stream, failover, time, watch, probe, logger).RunAsync();
         }
     }
