@@ -75,6 +75,8 @@ internal static class SettingsCatalog
         new("STREAM_TOTAL_TIMEOUT", SettingKind.Number, "30.0", "Seconds one outage may last across its retries (0 = unlimited). Counted from the first error.", Retry) { Minimum = 0 },
         new("STREAM_RETRY_EXPONENTIAL_BACKOFF", SettingKind.Bool, "false", "Multiply the retry delay by 1.5 per attempt.", Retry),
         new("LIVE_CHUNK_TIMEOUT_SECONDS", SettingKind.Number, "15.0", "Seconds without upstream data before a stream counts as stalled (0 disables).", Retry) { Minimum = 0 },
+        new("STREAM_YOUNG_CONNECTION_SECONDS", SettingKind.Number, "10.0", "A connection that ends (drop, reset, stall, end of body) before this many seconds of data is young: with failover URLs the stream fails over at once instead of retrying the same URL (0 = never young).", Retry) { Minimum = 0, Maximum = 3600 },
+        new("STREAM_KEEPALIVE_SECONDS", SettingKind.Number, "30.0", "While a live upstream is quiet (stall, reconnect, failover), viewers get a repeated PAT/PMT every half second for at most this many seconds (0 disables).", Retry) { Minimum = 0, Maximum = 3600 },
         new("MAX_FAILOVER_ATTEMPTS", SettingKind.Integer, "0", "Failovers per outage; 0 = one round of the failover list.", Retry) { Minimum = 0 },
         new("USE_STICKY_SESSION", SettingKind.Bool, "false", "Default for per-stream `use_sticky_session`: stay on the backend a redirect led to.", Retry),
 

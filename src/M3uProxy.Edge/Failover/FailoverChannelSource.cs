@@ -79,6 +79,13 @@ internal sealed partial class FailoverChannelSource : IChannelSource
             try
             {
                 var response = await _upstream.SendAsync(new UpstreamRequest(url, definition.UserAgent, definition.Headers), cancellationToken);
+                if (PageDetection.IsPageType(response.ContentType))
+                {
+                    var (status, type) = (response.StatusCode, response.ContentType);
+                    response.Dispose();
+                    throw new UpstreamException(UpstreamFailure.NotMedia, $"Upstream answered {status} with {type}, not media", status, contentType: type);
+                }
+
                 var source = new SupervisedByteSource(response, _policy.StallTimeout, _time, cancellationToken);
                 (_openedVersion, _openedUrl) = (version, url);
                 if (definition.UseStickySession && response.FinalUrl.AbsoluteUri != url)
@@ -100,8 +107,11 @@ internal sealed partial class FailoverChannelSource : IChannelSource
                 _stream.AddError();
                 LastError = exception;
                 _lastStatus = exception.StatusCode;
-                var reason = exception.Failure == UpstreamFailure.Status ? "stream_error_HTTPStatusError_after_retries" : "connection_error_after_retries";
-                if (!await AfterFailureAsync(version, url, reason, exception, cancellationToken))
+                Log.ConnectFailed(_logger, _stream.Id, UrlMasking.Mask(url), exception.StatusCode ?? 0, exception.ContentType ?? "none", UrlMasking.MaskText(exception.Message));
+                var next = exception.IsPermanent
+                    ? await AfterPermanentFailureAsync(version, exception.Failure == UpstreamFailure.NotMedia ? "stream_error_NotMedia" : "stream_error_HTTPStatusError", exception, cancellationToken)
+                    : await AfterFailureAsync(version, url, exception.Failure == UpstreamFailure.Status ? "stream_error_HTTPStatusError_after_retries" : "connection_error_after_retries", exception, cancellationToken);
+                if (!next)
                 {
                     return null;
                 }
@@ -139,11 +149,38 @@ internal sealed partial class FailoverChannelSource : IChannelSource
             StartNewOutage(); // it streamed well for a while: this failure opens a new outage
         }
 
+        if (stop.Error is NotMediaException notMedia)
+        {
+            _lastStatus = notMedia.StatusCode;
+            return await AfterPermanentFailureAsync(_openedVersion, "stream_error_NotMedia", stop.Error, cancellationToken);
+        }
+
         if (stop.Error is StallException && _policy.CircuitBreaker)
         {
             _coordinator.RecordUpstreamError(stop.Error);
             _sources.CoolDown(_openedUrl, _policy.Cooldown);
             return await FailOverAsync(_openedVersion, "circuit_breaker_timeout", stop.Error, "circuit_breaker_timeout", cancellationToken);
+        }
+
+        if (IsYoung(source) && _stream.Definition.HasFailover && CanFailOver())
+        {
+            // A connection that dies young is a flapping source: a same-URL retry would only look like
+            // a recovery for a few seconds. Fail over at once, as the reference does on a live end.
+            _coordinator.RecordUpstreamError(stop.Error);
+            if (_sources.TryRecoverSticky(_openedVersion))
+            {
+                _retries = 0;
+                return true; // sticky session: the entry URL first, it may lead to another backend
+            }
+
+            var youngReason = stop switch
+            {
+                { Kind: SourceStopKind.Ended } => "live_stream_silent_close",
+                { Error: StallException } => "chunk_timeout_after_retries",
+                _ => "stream_error_ReadError_after_retries",
+            };
+            Log.YoungConnectionEnded(_logger, _stream.Id, UrlMasking.Mask(_openedUrl), youngReason);
+            return await FailOverAsync(_openedVersion, youngReason, stop.Error, "retries_exhausted", cancellationToken);
         }
 
         var reason = stop switch
@@ -180,14 +217,29 @@ internal sealed partial class FailoverChannelSource : IChannelSource
         return await FailOverAsync(seenVersion, reason, error, withinBudget ? "retries_exhausted" : "total_timeout_exceeded", cancellationToken);
     }
 
+    /// <summary>An answer that a retry would only repeat (401/403/404/410, a page): fail over or fail, at once.</summary>
+    private async Task<bool> AfterPermanentFailureAsync(long seenVersion, string reason, Exception error, CancellationToken cancellationToken)
+    {
+        _coordinator.RecordUpstreamError(error);
+        _outageStarted ??= _time.GetTimestamp();
+        return await FailOverAsync(seenVersion, reason, error, "permanent_error", cancellationToken);
+    }
+
+    /// <summary>Young: it ended before <c>STREAM_YOUNG_CONNECTION_SECONDS</c> of data (or before any).</summary>
+    private bool IsYoung(SupervisedByteSource? source)
+        => _policy.YoungConnection > TimeSpan.Zero
+            && (source?.FirstDataTimestamp is not { } first || _time.GetElapsedTime(first) < _policy.YoungConnection);
+
+    private bool CanFailOver() => _failovers < MaxFailovers(_stream.Definition);
+
+    private int MaxFailovers(StreamDefinition definition) => _policy.MaxFailovers > 0 ? _policy.MaxFailovers
+        : definition.FailoverResolverUrl is not null ? 999 : definition.FailoverUrls.Count;
+
     private async Task<bool> FailOverAsync(long seenVersion, string reason, Exception? error, string reasonWithoutFailover, CancellationToken cancellationToken)
     {
         State = SourceState.FailingOver;
         var definition = _stream.Definition;
-        var ring = definition.FailoverUrls.Count + 1;
-        var maxFailovers = _policy.MaxFailovers > 0 ? _policy.MaxFailovers
-            : definition.FailoverResolverUrl is not null ? 999 : ring - 1;
-        if (!definition.HasFailover || _failovers >= maxFailovers)
+        if (!definition.HasFailover || _failovers >= MaxFailovers(definition))
         {
             return Fail(definition.HasFailover ? "no_failover_available" : reasonWithoutFailover, error);
         }
@@ -224,5 +276,11 @@ internal sealed partial class FailoverChannelSource : IChannelSource
 
         [LoggerMessage(351, LogLevel.Information, "Stream {StreamId}: upstream file ended")]
         public static partial void FileEnded(ILogger logger, string streamId);
+
+        [LoggerMessage(352, LogLevel.Warning, "Stream {StreamId}: {Url} answered status {Status}, content type {ContentType}: {Reason}")]
+        public static partial void ConnectFailed(ILogger logger, string streamId, string url, int status, string contentType, string? reason);
+
+        [LoggerMessage(353, LogLevel.Information, "Stream {StreamId}: {Url} ended young ({Reason}): failing over without a same-URL retry")]
+        public static partial void YoungConnectionEnded(ILogger logger, string streamId, string url, string reason);
     }
 }

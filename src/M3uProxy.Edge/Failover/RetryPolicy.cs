@@ -11,7 +11,8 @@ internal sealed record RetryPolicy(
     TimeSpan StallTimeout,
     int MaxFailovers,
     bool CircuitBreaker,
-    TimeSpan Cooldown)
+    TimeSpan Cooldown,
+    TimeSpan YoungConnection)
 {
     /// <summary>A source that streamed this long has recovered: its next failure is a new outage.</summary>
     public static readonly TimeSpan RecoveredAfter = TimeSpan.FromSeconds(5);
@@ -24,7 +25,8 @@ internal sealed record RetryPolicy(
         StallTimeout: TimeSpan.FromSeconds(strictLiveTs ? settings.StrictLiveTsCircuitBreakerTimeoutSeconds : settings.LiveChunkTimeoutSeconds),
         MaxFailovers: settings.MaxFailoverAttempts,
         CircuitBreaker: strictLiveTs,
-        Cooldown: TimeSpan.FromSeconds(strictLiveTs ? settings.StrictLiveTsCircuitBreakerCooldownSeconds : 0));
+        Cooldown: TimeSpan.FromSeconds(strictLiveTs ? settings.StrictLiveTsCircuitBreakerCooldownSeconds : 0),
+        YoungConnection: TimeSpan.FromSeconds(settings.StreamYoungConnectionSeconds));
 
     /// <summary>The wait before retry number <paramref name="attempt"/> (1-based): × 1.5 per attempt when exponential.</summary>
     public TimeSpan DelayBefore(int attempt)

@@ -16,7 +16,10 @@ internal sealed class SupervisedByteSource : IByteSource
     private readonly TimeSpan _stallTimeout;
     private readonly TimeProvider _time;
     private readonly long? _contentLength;
+    private readonly int _statusCode;
+    private readonly string? _contentType;
     private volatile bool _switched;
+    private bool _knownMedia;
     private long _bytesRead;
 
     public SupervisedByteSource(UpstreamResponse response, TimeSpan stallTimeout, TimeProvider time, CancellationToken channelToken)
@@ -25,6 +28,8 @@ internal sealed class SupervisedByteSource : IByteSource
         _time = time;
         _stallTimeout = stallTimeout;
         _contentLength = response.ContentLength; // read now: the state machine asks after the response is disposed
+        _statusCode = response.StatusCode;
+        _contentType = response.ContentType;
         _cancel = CancellationTokenSource.CreateLinkedTokenSource(channelToken);
         Description = UrlMasking.Mask(response.FinalUrl.ToString());
     }
@@ -45,8 +50,33 @@ internal sealed class SupervisedByteSource : IByteSource
         _cancel.Cancel();
     }
 
+    /// <summary>
+    /// Reads like the body, except that the first bytes are looked at before any is handed out:
+    /// a page instead of media ends the source with <see cref="NotMediaException"/>.
+    /// </summary>
+    public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+        => _knownMedia ? ReadOnceAsync(buffer, cancellationToken) : ReadFirstAsync(buffer, cancellationToken);
+
+    private async ValueTask<int> ReadFirstAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        while (true)
+        {
+            var read = await ReadOnceAsync(buffer[total..], cancellationToken);
+            total += read;
+            switch (PageDetection.LooksLikePage(buffer.Span[..total], complete: read == 0 || total == buffer.Length))
+            {
+                case true:
+                    throw new NotMediaException(_statusCode, _contentType);
+                case false:
+                    _knownMedia = true;
+                    return total;
+            }
+        }
+    }
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    private async ValueTask<int> ReadOnceAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         if (_switched)
         {

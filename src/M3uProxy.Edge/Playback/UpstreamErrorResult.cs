@@ -15,6 +15,7 @@ internal static class UpstreamErrorResult
         {
             UpstreamException { Failure: UpstreamFailure.Timeout } timeout => (StatusCodes.Status504GatewayTimeout, timeout.Message),
             UpstreamException upstream => (StatusCodes.Status502BadGateway, upstream.Message),
+            NotMediaException page => (StatusCodes.Status502BadGateway, page.Message),
             null => (StatusCodes.Status502BadGateway, "Upstream ended before sending any data"),
             _ => (StatusCodes.Status502BadGateway, "Upstream failed before sending any data"),
         };

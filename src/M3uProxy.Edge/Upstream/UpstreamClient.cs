@@ -97,8 +97,9 @@ internal sealed class UpstreamClient : IDisposable
 
             if (status >= 400 && status != 416)
             {
+                var contentType = response.Content.Headers.ContentType?.MediaType;
                 response.Dispose();
-                throw new UpstreamException(UpstreamFailure.Status, $"Upstream answered {status}", status);
+                throw new UpstreamException(UpstreamFailure.Status, $"Upstream answered {status} ({contentType ?? "no content type"})", status, contentType: contentType);
             }
 
             try
