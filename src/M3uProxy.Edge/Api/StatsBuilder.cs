@@ -16,9 +16,11 @@ internal sealed class StatsBuilder
     private readonly StreamLifecycle _lifecycle;
     private readonly Uptime _uptime;
     private readonly bool _maskUrls;
+    private readonly ServedTotals _totals;
 
-    public StatsBuilder(StreamLifecycle lifecycle, Uptime uptime, ProxySettings settings)
+    public StatsBuilder(StreamLifecycle lifecycle, Uptime uptime, ProxySettings settings, ServedTotals totals)
     {
+        _totals = totals;
         _lifecycle = lifecycle;
         _uptime = uptime;
         _maskUrls = settings.MaskUrls;
@@ -40,8 +42,8 @@ internal sealed class StatsBuilder
             ActiveStreams: listed.Count(s => s.ClientCount > 0),
             TotalClients: clients.Count,
             ActiveClients: clients.Count(c => c.IsConnected),
-            TotalBytesServed: streams.Sum(s => s.TotalBytesServed),
-            TotalSegmentsServed: streams.Sum(s => s.TotalSegmentsServed),
+            TotalBytesServed: _totals.Bytes, // counters since start, not a sum over the streams still registered
+            TotalSegmentsServed: _totals.Segments,
             UptimeSeconds: _uptime.Seconds);
     }
 
@@ -102,7 +104,8 @@ internal sealed class StatsBuilder
     // Variant playlists' traffic counts toward their parent (seed-spec §4.5).
     private (long Bytes, long Segments, long Errors) WithVariants(StreamRecord stream)
     {
-        long bytes = stream.TotalBytesServed, segments = stream.TotalSegmentsServed, errors = stream.ErrorCount;
+        var retired = stream.RetiredVariants;
+        long bytes = stream.TotalBytesServed + retired.Bytes, segments = stream.TotalSegmentsServed + retired.Segments, errors = stream.ErrorCount + retired.Errors;
         foreach (var other in _lifecycle.Streams.Snapshot())
         {
             if (other.Definition.ParentStreamId == stream.Id)

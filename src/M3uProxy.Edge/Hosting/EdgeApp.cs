@@ -110,6 +110,7 @@ internal static class EdgeApp
         services.AddSingleton(configuration);
         services.AddSingleton(configuration.Settings);
         services.AddSingleton<Uptime>();
+        services.AddSingleton<ServedTotals>();
         services.AddSingleton<IStreamRegistry, InMemoryStreamRegistry>();
         services.AddSingleton<ClientRegistry>();
         services.AddSingleton<EventBus>();

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using M3uProxy.Edge.FanOut;
 using M3uProxy.Edge.Lifecycle;
+using M3uProxy.Edge.Streams;
 using M3uProxy.Edge.Upstream;
 using M3uProxy.Edge.Webhooks;
 
@@ -12,9 +13,11 @@ namespace M3uProxy.Edge.Metrics;
 /// </summary>
 internal sealed class ProxyGauges
 {
-    public ProxyGauges(ProxyMetrics metrics, StreamLifecycle lifecycle, UpstreamClient upstream, LiveChannelRegistry channels, WebhookRegistry webhooks)
+    public ProxyGauges(ProxyMetrics metrics, StreamLifecycle lifecycle, UpstreamClient upstream, LiveChannelRegistry channels, WebhookRegistry webhooks, ServedTotals totals)
     {
         var meter = metrics.Meter;
+        meter.CreateObservableCounter("m3u_proxy.segments.served", () => totals.Segments, description: "HLS segments served since start.");
+        meter.CreateObservableCounter("m3u_proxy.stream.errors", () => totals.Errors, description: "Upstream errors counted against streams (connects, playlists, segments, VOD) since start.");
         meter.CreateObservableGauge("m3u_proxy.streams", () => lifecycle.Streams.Snapshot().Count(s => !s.Definition.IsVariant), description: "Streams registered.");
         meter.CreateObservableGauge("m3u_proxy.streams.active", () => lifecycle.Streams.Snapshot().Count(s => !s.Definition.IsVariant && s.ClientCount > 0), description: "Streams with at least one client.");
         meter.CreateObservableGauge("m3u_proxy.clients", () => lifecycle.Clients.Snapshot().Count(c => c.IsConnected), description: "Connected clients.");

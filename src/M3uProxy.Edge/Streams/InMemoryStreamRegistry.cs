@@ -7,6 +7,9 @@ internal sealed class InMemoryStreamRegistry : IStreamRegistry
 {
     private readonly ConcurrentDictionary<string, StreamRecord> _streams = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private readonly ServedTotals _totals;
+
+    public InMemoryStreamRegistry(ServedTotals totals) => _totals = totals;
 
     public StreamRecord GetOrCreate(StreamDefinition definition, DateTimeOffset now, out StreamUpsertOutcome outcome)
     {
@@ -26,7 +29,7 @@ internal sealed class InMemoryStreamRegistry : IStreamRegistry
                 return existing;
             }
 
-            var created = new StreamRecord(definition, now);
+            var created = new StreamRecord(definition, now, _totals);
             _streams[definition.Id] = created;
             outcome = StreamUpsertOutcome.Created;
             return created;
@@ -39,7 +42,18 @@ internal sealed class InMemoryStreamRegistry : IStreamRegistry
     {
         lock (_gate)
         {
-            return _streams.TryRemove(new KeyValuePair<string, StreamRecord>(stream.Id, stream));
+            if (!_streams.TryRemove(new KeyValuePair<string, StreamRecord>(stream.Id, stream)))
+            {
+                return false;
+            }
+
+            // Under the lock, so the parent's counters never dip between the removal and the fold.
+            if (stream.Definition.ParentStreamId is { } parentId && _streams.TryGetValue(parentId, out var parent))
+            {
+                parent.RetireVariant(stream);
+            }
+
+            return true;
         }
     }
 

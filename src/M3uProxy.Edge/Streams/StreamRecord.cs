@@ -20,11 +20,16 @@ internal sealed class StreamRecord
     private long _totalBytesServed;
     private long _totalSegmentsServed;
     private long _errorCount;
+    private long _retiredVariantBytes;
+    private long _retiredVariantSegments;
+    private long _retiredVariantErrors;
     private int _stoppedEmitted;
+    private readonly ServedTotals? _totals;
 
-    public StreamRecord(StreamDefinition definition, DateTimeOffset now)
+    public StreamRecord(StreamDefinition definition, DateTimeOffset now, ServedTotals? totals = null)
     {
         _shared = new SharedStream(definition, FailoverPosition.Start);
+        _totals = totals;
         CreatedAt = now;
         _lastAccessTicks = now.UtcTicks;
     }
@@ -68,11 +73,36 @@ internal sealed class StreamRecord
 
     public void Touch(DateTimeOffset now) => Interlocked.Exchange(ref _lastAccessTicks, now.UtcTicks);
 
-    public void AddBytes(long count) => Interlocked.Add(ref _totalBytesServed, count);
+    /// <summary>What this stream's variant playlists served before they were removed (their traffic counts toward it).</summary>
+    public (long Bytes, long Segments, long Errors) RetiredVariants
+        => (Interlocked.Read(ref _retiredVariantBytes), Interlocked.Read(ref _retiredVariantSegments), Interlocked.Read(ref _retiredVariantErrors));
 
-    public void AddSegments(long count) => Interlocked.Add(ref _totalSegmentsServed, count);
+    public void AddBytes(long count)
+    {
+        Interlocked.Add(ref _totalBytesServed, count);
+        _totals?.AddBytes(count);
+    }
 
-    public void AddError() => Interlocked.Increment(ref _errorCount);
+    public void AddSegments(long count)
+    {
+        Interlocked.Add(ref _totalSegmentsServed, count);
+        _totals?.AddSegments(count);
+    }
+
+    public void AddError()
+    {
+        Interlocked.Increment(ref _errorCount);
+        _totals?.AddError();
+    }
+
+    /// <summary>A variant of this stream was removed: keep what it served, so this stream's counters never go down.</summary>
+    public void RetireVariant(StreamRecord variant)
+    {
+        var (bytes, segments, errors) = variant.RetiredVariants;
+        Interlocked.Add(ref _retiredVariantBytes, variant.TotalBytesServed + bytes);
+        Interlocked.Add(ref _retiredVariantSegments, variant.TotalSegmentsServed + segments);
+        Interlocked.Add(ref _retiredVariantErrors, variant.ErrorCount + errors);
+    }
 
     public bool AddClient(string clientId) => _clientIds.TryAdd(clientId, 0);
 
