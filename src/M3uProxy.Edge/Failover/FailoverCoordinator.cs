@@ -102,6 +102,7 @@ internal sealed partial class FailoverCoordinator
     private static string ErrorType(Exception? error) => error switch
     {
         StallException => "chunk_timeout",
+        NotMediaException => nameof(UpstreamFailure.NotMedia),
         UpstreamException upstream => upstream.Failure.ToString(),
         null => "unknown",
         _ => error.GetType().Name,
