@@ -45,6 +45,7 @@ internal abstract partial class ChannelWatch
         var lastStarts = -1;
         var graceFrom = _time.GetTimestamp();
         var lastBytes = Channel.UpstreamBytes;
+        var switching = false;
         try
         {
             using var timer = new PeriodicTimer(_interval, _time);
@@ -59,10 +60,13 @@ internal abstract partial class ChannelWatch
                     lastStarts = Channel.SourceStarts;
                     graceFrom = _time.GetTimestamp();
                     _windows.Reset();
+                    switching = false;
                     continue;
                 }
 
-                if (lastStarts == 0 || _time.GetElapsedTime(graceFrom) < _grace)
+                // After a trigger, the old source's bytes are still in the buffer until the new one
+                // opens (slowly, on a loaded box): judging them again would fail over a second time.
+                if (switching || lastStarts == 0 || _time.GetElapsedTime(graceFrom) < _grace)
                 {
                     continue;
                 }
@@ -71,7 +75,7 @@ internal abstract partial class ChannelWatch
                 {
                     Log.Unhealthy(_logger, Stream.Id, _reason);
                     var sources = _failover.SourcesOf(Stream);
-                    await _failover.AdvanceAsync(Stream, sources.Version, _reason, null, token);
+                    switching = await _failover.AdvanceAsync(Stream, sources.Version, _reason, null, token) is not null;
                 }
             }
         }
