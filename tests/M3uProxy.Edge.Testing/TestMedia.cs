@@ -37,6 +37,39 @@ public static class TestMedia
         "-t", "10", "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-c:a", "aac", "-f", "mpegts", target,
     ]));
 
+    /// <summary>The GOP of the long-GOP sources: a keyframe every 4 s, as many live channels send.</summary>
+    public static readonly TimeSpan LongGop = TimeSpan.FromSeconds(4);
+
+    /// <summary>
+    /// 12 s of 640x360 H.264 (High, cropped from 368 coded lines) + stereo AAC at 44.1 kHz, 25 fps,
+    /// a keyframe exactly every 4 s (no scene-cut keyframes): for joins, media info and packaging.
+    /// </summary>
+    public static Task<string> GetLongGopTsFileAsync() => Once($"gop4-h264-aac-{Version}.ts", target => RunFfmpegAsync(
+    [
+        "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25",
+        "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=44100",
+        "-t", "12", "-c:v", "libx264", "-preset", "veryfast", "-profile:v", "high", "-pix_fmt", "yuv420p",
+        "-g", "100", "-keyint_min", "100", "-sc_threshold", "0", "-b:v", "1500k",
+        "-c:a", "aac", "-ac", "2", "-f", "mpegts", target,
+    ]));
+
+    /// <summary>8 s of 320x240 HEVC (Main, 4 s GOP, 25 fps) + 5.1 AC-3 at 48 kHz.</summary>
+    public static Task<string> GetHevcAc3TsFileAsync() => Once($"gop4-hevc-ac3-{Version}.ts", target => RunFfmpegAsync(
+    [
+        "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
+        "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000",
+        "-t", "8", "-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error:keyint=100:min-keyint=100:scenecut=0",
+        "-c:a", "ac3", "-ac", "6", "-f", "mpegts", target,
+    ]));
+
+    /// <summary>8 s of 352x288 MPEG-2 video (29.97 fps, 1 s GOP) + mono MP2 at 32 kHz.</summary>
+    public static Task<string> GetMpeg2Mp2TsFileAsync() => Once($"mpeg2-mp2-{Version}.ts", target => RunFfmpegAsync(
+    [
+        "-f", "lavfi", "-i", "testsrc2=size=352x288:rate=30000/1001",
+        "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=32000",
+        "-t", "8", "-c:v", "mpeg2video", "-g", "30", "-c:a", "mp2", "-ac", "1", "-f", "mpegts", target,
+    ]));
+
     /// <summary>The same content as <see cref="GetTsFileAsync"/> in a faststart MP4.</summary>
     public static Task<string> GetMp4FileAsync() => Once($"testsrc-{Version}.mp4", target => RunFfmpegAsync([.. _sourceArguments, "-movflags", "+faststart", "-f", "mp4", target]));
 

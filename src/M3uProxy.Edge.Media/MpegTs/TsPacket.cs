@@ -71,6 +71,41 @@ public static class TsPacket
         return -1;
     }
 
+    /// <summary>The packet identifier of a packet that starts at <paramref name="packet"/>[0].</summary>
+    public static int Pid(ReadOnlySpan<byte> packet) => ((packet[1] & 0x1F) << 8) | packet[2];
+
+    /// <summary>Where the payload of a whole packet starts, or -1 when it carries none (or a malformed adaptation field fills it).</summary>
+    public static int PayloadOffset(ReadOnlySpan<byte> packet)
+    {
+        var control = (packet[3] >> 4) & 0x03;
+        if ((control & 0x01) == 0)
+        {
+            return -1;
+        }
+
+        var offset = (control & 0x02) != 0 ? 5 + packet[4] : 4;
+        return offset < Size ? offset : -1;
+    }
+
+    /// <summary>The adaptation field's random_access_indicator: the encoder marks where decoding can begin.</summary>
+    public static bool IsRandomAccess(ReadOnlySpan<byte> packet)
+        => (packet[3] & 0x20) != 0 && packet[4] > 0 && (packet[5] & 0x40) != 0;
+
+    /// <summary>The program clock reference (27 MHz) when the adaptation field carries one.</summary>
+    public static bool TryReadPcr(ReadOnlySpan<byte> packet, out long pcr)
+    {
+        pcr = 0;
+        if ((packet[3] & 0x20) == 0 || packet[4] < 7 || (packet[5] & 0x10) == 0)
+        {
+            return false;
+        }
+
+        long based = ((long)packet[6] << 25) | ((long)packet[7] << 17) | ((long)packet[8] << 9) | ((long)packet[9] << 1) | ((long)packet[10] >> 7);
+        var extension = ((packet[10] & 0x01) << 8) | packet[11];
+        pcr = (based * 300) + extension;
+        return true;
+    }
+
     private static bool IsConfirmed(ReadOnlySpan<byte> data, int offset)
     {
         for (var i = 1; i < ConfirmingSyncs; i++)
