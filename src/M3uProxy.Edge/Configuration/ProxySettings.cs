@@ -74,6 +74,7 @@ internal sealed class ProxySettings
 
     [ConfigurationKeyName("LIVE_BUFFER_BYTES")] public long LiveBufferBytes { get; set; }
     [ConfigurationKeyName("LIVE_JOIN_BURST_BYTES")] public long LiveJoinBurstBytes { get; set; }
+    [ConfigurationKeyName("LIVE_JOIN_AT_KEYFRAME")] public bool LiveJoinAtKeyframe { get; set; }
     [ConfigurationKeyName("LIVE_SLOW_CLIENT_POLICY")] public string LiveSlowClientPolicy { get; set; } = "";
     [ConfigurationKeyName("VIEWER_WRITE_TIMEOUT")] public double ViewerWriteTimeoutSeconds { get; set; }
     [ConfigurationKeyName("LIVE_LAST_VIEWER_GRACE")] public double LiveLastViewerGraceSeconds { get; set; }

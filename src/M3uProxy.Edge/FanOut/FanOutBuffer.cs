@@ -222,6 +222,44 @@ internal sealed class FanOutBuffer : IDisposable
         }
     }
 
+    /// <summary>
+    /// Adds a reader at <paramref name="position"/> (a packet boundary the caller chose, e.g. a
+    /// keyframe), or returns null when those bytes are no longer safely buffered or not yet published.
+    /// </summary>
+    public FanOutReader? TryAddReaderAt(long position)
+    {
+        lock (_readersGate)
+        {
+            var oldestSafe = Volatile.Read(ref _reserved) - _capacity + _safetyMargin + ChunkSize;
+            if (position < Math.Max(oldestSafe, 0) || position > Volatile.Read(ref _published))
+            {
+                return null;
+            }
+
+            var reader = new FanOutReader(position);
+            InterlockedMax(ref _leader, reader.Position);
+            _readers = [.. _readers, reader];
+            return reader;
+        }
+    }
+
+    /// <summary>
+    /// The published bytes at <paramref name="position"/>, up to the end of their chunk, for the
+    /// writer's own thread (the scanner that follows each commit): the writer never overwrites what
+    /// it has just published, so no reader cursor is needed.
+    /// </summary>
+    public ReadOnlySpan<byte> PublishedAt(long position)
+    {
+        var published = Volatile.Read(ref _published);
+        if (position >= published || position < Volatile.Read(ref _reserved) - _capacity)
+        {
+            return default;
+        }
+
+        var offset = (int)(position % ChunkSize);
+        return _chunks[ChunkIndex(position)].AsSpan(offset, (int)Math.Min(ChunkSize - offset, published - position));
+    }
+
     public void RemoveReader(FanOutReader reader)
     {
         lock (_readersGate)

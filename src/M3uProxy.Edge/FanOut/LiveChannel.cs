@@ -11,6 +11,7 @@ internal sealed partial class LiveChannel
 {
     private readonly IChannelSource _source;
     private readonly FanOutBuffer _buffer;
+    private readonly RandomAccessIndex _index = new();
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<ChannelStart> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -31,6 +32,9 @@ internal sealed partial class LiveChannel
     public string StreamId { get; }
 
     public FanOutBuffer Buffer => _buffer;
+
+    /// <summary>Recent keyframes and the media info, read from the bytes as they are committed.</summary>
+    public RandomAccessIndex Index => _index;
 
     /// <summary>True once the pump has finished (the source ended, failed, or the channel was stopped).</summary>
     public bool HasEnded => Volatile.Read(ref _pumpDone);
@@ -67,6 +71,27 @@ internal sealed partial class LiveChannel
         }
     }
 
+    /// <summary>
+    /// Adds a viewer at the latest keyframe still buffered: its first bytes must be
+    /// <paramref name="programHeader"/> (the PAT and PMT), then the keyframe, so a player decodes
+    /// its first picture at once. Without one (not TS, no keyframe yet, or already overwritten) the
+    /// viewer joins <paramref name="burstBytes"/> back, as <see cref="AddReader"/> does.
+    /// </summary>
+    public FanOutReader AddReaderAtKeyframe(long burstBytes, out ReadOnlyMemory<byte> programHeader)
+    {
+        lock (_gate)
+        {
+            programHeader = default;
+            if (!_pumpDone && _index.TryGetLatest(out var point) && _buffer.TryAddReaderAt(point.Position) is { } reader)
+            {
+                programHeader = point.ProgramHeader;
+                return reader;
+            }
+
+            return _buffer.AddReader(_pumpDone ? 0 : burstBytes);
+        }
+    }
+
     public void RemoveReader(FanOutReader reader)
     {
         _buffer.RemoveReader(reader);
@@ -93,6 +118,7 @@ internal sealed partial class LiveChannel
                 await using (source)
                 {
                     _buffer.BeginSource();
+                    _index.BeginSource(_buffer.Published);
                     previous = await CopyAsync(source, token);
                 }
 
@@ -138,6 +164,7 @@ internal sealed partial class LiveChannel
 
                 Interlocked.Add(ref _upstreamBytes, read);
                 _buffer.Commit(memory, read);
+                _index.Scan(_buffer);
                 if (!_started.Task.IsCompleted && _buffer.Published > 0)
                 {
                     _started.TrySetResult(ChannelStart.Success);

@@ -60,8 +60,11 @@ internal sealed class LiveChannelRegistry
         }
     }
 
-    /// <summary>Adds a viewer to the stream's channel, starting the channel if it has none running.</summary>
-    public (LiveChannel Channel, FanOutReader Reader) Join(StreamRecord stream, ClientIdentity viewer)
+    /// <summary>
+    /// Adds a viewer to the stream's channel, starting the channel if it has none running. The viewer
+    /// must be sent <c>ProgramHeader</c> (empty, or the PAT and PMT of a keyframe join) before its reader's bytes.
+    /// </summary>
+    public (LiveChannel Channel, FanOutReader Reader, ReadOnlyMemory<byte> ProgramHeader) Join(StreamRecord stream, ClientIdentity viewer)
     {
         lock (_gate)
         {
@@ -80,7 +83,13 @@ internal sealed class LiveChannelRegistry
 
             entry.CancelGrace();
             entry.Viewers++;
-            return (entry.Channel, entry.Channel.AddReader(_settings.LiveJoinBurstBytes));
+            if (!_settings.LiveJoinAtKeyframe)
+            {
+                return (entry.Channel, entry.Channel.AddReader(_settings.LiveJoinBurstBytes), default);
+            }
+
+            var reader = entry.Channel.AddReaderAtKeyframe(_settings.LiveJoinBurstBytes, out var header);
+            return (entry.Channel, reader, header);
         }
     }
 

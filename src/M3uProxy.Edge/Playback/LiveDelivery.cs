@@ -40,7 +40,7 @@ internal sealed partial class LiveDelivery
 
     public async Task ServeAsync(HttpContext context, StreamRecord stream, ClientRecord client, CancellationToken cancellationToken)
     {
-        var (channel, reader) = _channels.Join(stream, client.Identity);
+        var (channel, reader, programHeader) = _channels.Join(stream, client.Identity);
         try
         {
             var start = await channel.Started.WaitAsync(cancellationToken);
@@ -65,6 +65,14 @@ internal sealed partial class LiveDelivery
                 context.Response.Headers.Connection = "keep-alive";
             }
             await context.Response.StartAsync(cancellationToken);
+            if (!programHeader.IsEmpty)
+            {
+                // A keyframe join: the PAT and PMT first, so the player knows the program before the picture.
+                context.Response.BodyWriter.Write(programHeader.Span);
+                client.AddBytes(programHeader.Length, _time.GetUtcNow());
+                stream.AddBytes(programHeader.Length);
+            }
+
             await CopyToViewerAsync(context, channel.Buffer, reader, stream, client, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
