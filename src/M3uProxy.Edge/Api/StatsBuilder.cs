@@ -1,6 +1,7 @@
 using M3uProxy.Edge.Api.Models;
 using M3uProxy.Edge.Clients;
 using M3uProxy.Edge.Configuration;
+using M3uProxy.Edge.FanOut;
 using M3uProxy.Edge.Hosting;
 using M3uProxy.Edge.Lifecycle;
 using M3uProxy.Edge.Streams;
@@ -15,13 +16,15 @@ internal sealed class StatsBuilder
 
     private readonly StreamLifecycle _lifecycle;
     private readonly Uptime _uptime;
+    private readonly LiveChannelRegistry _channels;
     private readonly bool _maskUrls;
     private readonly ServedTotals _totals;
 
-    public StatsBuilder(StreamLifecycle lifecycle, Uptime uptime, ProxySettings settings, ServedTotals totals)
+    public StatsBuilder(StreamLifecycle lifecycle, Uptime uptime, LiveChannelRegistry channels, ProxySettings settings, ServedTotals totals)
     {
         _totals = totals;
         _lifecycle = lifecycle;
+        _channels = channels;
         _uptime = uptime;
         _maskUrls = settings.MaskUrls;
     }

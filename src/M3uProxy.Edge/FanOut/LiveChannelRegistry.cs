@@ -51,6 +51,24 @@ internal sealed class LiveChannelRegistry
         }
     }
 
+    /// <summary>What the stream's running channel carries, read from its bytes; null when no channel runs or nothing is known yet.</summary>
+    public Media.MpegTs.MediaInfo? MediaInfoOf(string streamId)
+    {
+        lock (_gate)
+        {
+            return _channels.TryGetValue(streamId, out var entry) && !entry.Channel.HasEnded ? entry.Channel.Index.Info : null;
+        }
+    }
+
+    /// <summary>The media info of every running channel (for the metrics).</summary>
+    public IReadOnlyList<(string StreamId, Media.MpegTs.MediaInfo Info)> MediaInfos()
+    {
+        lock (_gate)
+        {
+            return [.. _channels.Values.Where(e => !e.Channel.HasEnded && e.Channel.Index.Info is not null).Select(e => (e.Channel.StreamId, e.Channel.Index.Info!))];
+        }
+    }
+
     public bool TryGet(string streamId, out LiveChannel channel)
     {
         lock (_gate)

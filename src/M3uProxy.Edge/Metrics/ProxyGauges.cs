@@ -24,9 +24,18 @@ internal sealed class ProxyGauges
         meter.CreateObservableGauge("m3u_proxy.upstream.connections", () => upstream.OpenResponses, description: "Upstream responses being read (live sources, VOD and segment transfers).");
         meter.CreateObservableGauge("m3u_proxy.live.channels", () => channels.FanOutSnapshot().Channels, description: "Live channels with an open upstream.");
         meter.CreateObservableGauge("m3u_proxy.fanout.lag", () => channels.FanOutSnapshot().MaxLagBytes, "By", "Largest distance of a live viewer behind its channel's upstream.");
+        meter.CreateObservableGauge("m3u_proxy.stream.media_bitrate_kbps", () => channels.MediaInfos().Select(m => new Measurement<int>(m.Info.BitrateKbps ?? 0, MediaTags(m.StreamId, m.Info))), description: "What each live channel carries (read from its bytes): its multiplex bitrate, labelled with codecs and resolution (one series per running channel).");
         meter.CreateObservableGauge("m3u_proxy.webhook.queue", () => webhooks.Snapshot().Select(w => new Measurement<int>(w.Pending, Tag(w))), description: "Events waiting for delivery, per webhook.");
         meter.CreateObservableCounter("m3u_proxy.webhook.dropped", () => webhooks.Snapshot().Select(w => new Measurement<long>(w.Dropped, Tag(w))), description: "Events dropped because a webhook's queue was full, per webhook.");
     }
+
+    private static KeyValuePair<string, object?>[] MediaTags(string streamId, Media.MpegTs.MediaInfo info) =>
+    [
+        new("stream_id", streamId),
+        new("video_codec", info.Video?.Codec ?? ""),
+        new("resolution", info.Video is { Width: > 0 } ? info.Resolution : ""),
+        new("audio_codec", info.Audio?.Codec ?? ""),
+    ];
 
     private static KeyValuePair<string, object?> Tag(WebhookSubscriber webhook) => new("webhook", UrlMasking.Mask(webhook.Config.Url));
 }

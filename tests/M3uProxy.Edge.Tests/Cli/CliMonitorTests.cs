@@ -61,9 +61,10 @@ public sealed class CliMonitorTests
 
         Assert.StartsWith($"m3u-proxy monitor: {channel.Proxy.BaseAddress.ToString().TrimEnd('/')}, every 5 s", lines[0], StringComparison.Ordinal);
         AssertLine(@"^uptime \d+s, streams 1 \(1 active\), clients 1 connected, served [\d.]+ [KM]iB, [\d.]+ [kM]bit/s$", lines, 1, result);
-        AssertLine(@"^STREAM ID\s+TYPE\s+STATE\s+CLIENTS\s+SERVED\s+RATE\s+URL$", lines, 3, result);
-        // The stream: a short id, its source streaming, one client, bytes served, a non-zero rate, the URL with its credentials hidden.
-        AssertLine($@"^{channel.StreamId[..12]}\s+Live Continuous\s+streaming\s+1\s+[\d.]+ [KM]iB\s+[\d.]+ [kM]bit/s\s+http://127\.0\.0\.1:\d+/live/\*\*\*/\*\*\*/77\.ts$", lines, 4, result);
+        AssertLine(@"^STREAM ID\s+TYPE\s+STATE\s+CLIENTS\s+SERVED\s+RATE\s+MEDIA\s+URL$", lines, 3, result);
+        // The stream: a short id, its source streaming, one client, bytes served, a non-zero rate, no media info
+        // (its PMT names no codec), the URL with its credentials hidden.
+        AssertLine($@"^{channel.StreamId[..12]}\s+Live Continuous\s+streaming\s+1\s+[\d.]+ [KM]iB\s+[\d.]+ [kM]bit/s\s+-\s+http://127\.0\.0\.1:\d+/live/\*\*\*/\*\*\*/77\.ts$", lines, 4, result);
         AssertLine(@"^CLIENT ID\s+STREAM\s+IP\s+USER AGENT\s+SERVED\s+RATE\s+CONNECTED$", lines, 6, result);
         AssertLine($@"^client_\w+\s+{channel.StreamId[..12]}\s+127\.0\.0\.1\s+{Viewer.Replace(".", @"\.", StringComparison.Ordinal)}\s+[\d.]+ [KM]iB\s+[\d.]+ [kM]bit/s\s+\d+s$", lines, 7, result);
         Assert.DoesNotContain("\u001b[", result.Out, StringComparison.Ordinal);

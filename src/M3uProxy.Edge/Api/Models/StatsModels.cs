@@ -34,7 +34,8 @@ internal sealed record StreamStats(
     string LastAccess,
     IReadOnlyDictionary<string, string> Metadata,
     IReadOnlyDictionary<string, string> Headers,
-    string SourceState);
+    string SourceState,
+    MediaInfoModel MediaInfo);
 
 /// <summary><c>&lt;client_stats&gt;</c> (seed-spec §10.4).</summary>
 internal sealed record ClientStats(

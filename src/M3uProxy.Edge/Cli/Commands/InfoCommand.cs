@@ -26,6 +26,7 @@ internal static class InfoCommand
                 .Add("current url", HumanFormat.Url(stream.CurrentUrl ?? stream.OriginalUrl))
                 .Add("failover", Failover(stream))
                 .Add("state", StatsTables.SourceState(stream))
+                .Add("media", StatsTables.Media(stream.MediaInfo, full: true))
                 .Add("user agent", stream.UserAgent ?? "-")
                 .Add("headers", stream.Headers is { Count: > 0 } headers ? string.Join(", ", headers.Keys) : "-")
                 .Add("metadata", HumanFormat.Pairs(stream.Metadata))

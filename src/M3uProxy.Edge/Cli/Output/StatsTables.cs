@@ -23,7 +23,7 @@ internal static class StatsTables
 
         var table = rate is null
             ? new TextTable("STREAM ID", "TYPE", "STATE", "CLIENTS", "SERVED", "URL").AlignRight(3, 4)
-            : new TextTable("STREAM ID", "TYPE", "STATE", "CLIENTS", "SERVED", "RATE", "URL").AlignRight(3, 4, 5);
+            : new TextTable("STREAM ID", "TYPE", "STATE", "CLIENTS", "SERVED", "RATE", "MEDIA", "URL").AlignRight(3, 4, 5);
         foreach (var stream in streams)
         {
             List<string> cells =
@@ -37,6 +37,7 @@ internal static class StatsTables
             if (rate is not null)
             {
                 cells.Add(HumanFormat.BitRate(rate(stream)));
+                cells.Add(Media(stream.MediaInfo, full: false));
             }
 
             cells.Add(HumanFormat.Shorten(HumanFormat.Url(stream.CurrentUrl ?? stream.OriginalUrl), UrlWidth));
@@ -89,6 +90,34 @@ internal static class StatsTables
     }
 
     /// <summary>The live source's state (idle, connecting, streaming, retrying, failing_over, failed); "-" from a server that does not send it.</summary>
+    /// <summary>
+    /// A stream's media info in one line: "h264 640x360 25 fps, aac 2 ch" (monitor), or with profile,
+    /// level, sample rate and bitrate (<paramref name="full"/>, info); "-" when nothing is known.
+    /// </summary>
+    public static string Media(MediaInfoModel? media, bool full)
+    {
+        if (media is null || (media.VideoCodec is null && media.AudioCodec is null))
+        {
+            return "-";
+        }
+
+        var video = Join(
+            media.VideoCodec,
+            full ? media.VideoProfile : null,
+            full && media.VideoLevel is { } level ? "L" + level : null,
+            media.Resolution,
+            media.Fps is { } fps ? $"{fps.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} fps" : null);
+        var audio = Join(
+            media.AudioCodec,
+            full ? media.AudioProfile : null,
+            media.AudioChannels is { } channels ? $"{channels} ch" : null,
+            full && media.SampleRate is { } rate ? $"{rate} Hz" : null);
+        var bitrate = full && media.BitrateKbps is { } kbps ? $"{HumanFormat.Number(kbps)} kbit/s" : null;
+        return string.Join(", ", new[] { video, audio, bitrate }.Where(part => part.Length > 0));
+    }
+
+    private static string Join(params string?[] parts) => string.Join(' ', parts.Where(part => !string.IsNullOrEmpty(part)));
+
     public static string SourceState(StreamStats stream) => stream.SourceState is { Length: > 0 } state ? state : "-";
 
     private static string ShortId(string? id) => id is null ? "-" : id.Length <= ShortIdLength ? id : id[..ShortIdLength];
