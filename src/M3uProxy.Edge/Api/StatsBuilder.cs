@@ -75,7 +75,8 @@ internal sealed class StatsBuilder
             LastAccess: Timestamps.Aware(stream.LastAccess),
             Metadata: definition.Metadata,
             Headers: HideValues(definition.Headers),
-            SourceState: SourceStateName(failover.SourceState));
+            SourceState: SourceStateName(failover.SourceState),
+            MediaInfo: MediaInfoModel.From(_channels.MediaInfoOf(stream.Id)));
     }
 
     /// <summary>The wire value of <c>source_state</c>: <c>idle</c> when no live source runs.</summary>

@@ -113,7 +113,7 @@ internal static class StatsTables
             media.AudioChannels is { } channels ? $"{channels} ch" : null,
             full && media.SampleRate is { } rate ? $"{rate} Hz" : null);
         var bitrate = full && media.BitrateKbps is { } kbps ? $"{HumanFormat.Number(kbps)} kbit/s" : null;
-        return string.Join(", ", new[] { video, audio, bitrate }.Where(part => part.Length > 0));
+        return string.Join(", ", new[] { video, audio, bitrate }.Where(part => !string.IsNullOrEmpty(part)));
     }
 
     private static string Join(params string?[] parts) => string.Join(' ', parts.Where(part => !string.IsNullOrEmpty(part)));
