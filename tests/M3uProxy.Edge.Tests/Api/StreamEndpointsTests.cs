@@ -131,7 +131,7 @@ public sealed class StreamEndpointsTests
             "stream_id", "original_url", "current_url", "user_agent", "client_count", "total_bytes_served",
             "total_segments_served", "error_count", "is_active", "has_failover", "failover_urls",
             "failover_resolver_url", "current_failover_index", "failover_attempts", "last_failover_time",
-            "stream_type", "created_at", "last_access", "metadata", "headers", "source_state",
+            "stream_type", "created_at", "last_access", "metadata", "headers", "source_state", "media_info",
         ];
         Assert.Equal(expectedKeys, streamJson.Select(p => p.Key));
         Assert.Equal("Live Continuous", (string?)streamJson["stream_type"]);
