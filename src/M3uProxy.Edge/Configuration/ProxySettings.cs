@@ -72,6 +72,17 @@ internal sealed class ProxySettings
     [ConfigurationKeyName("STREAMLINK_PATH")] public string StreamlinkPath { get; set; } = "";
     [ConfigurationKeyName("YTDLP_PATH")] public string YtdlpPath { get; set; } = "";
 
+    [ConfigurationKeyName("HLS_GC_INTERVAL")] public int HlsGcIntervalSeconds { get; set; }
+    [ConfigurationKeyName("HLS_GC_AGE_THRESHOLD")] public int HlsGcAgeThresholdSeconds { get; set; }
+    [ConfigurationKeyName("HLS_BROADCAST_DIR")] public string HlsBroadcastDir { get; set; } = "";
+    [ConfigurationKeyName("DVR_RECORDING_DIR")] public string DvrRecordingDir { get; set; } = "";
+    [ConfigurationKeyName("BROADCAST_GC_ENABLED")] public bool BroadcastGcEnabled { get; set; }
+    [ConfigurationKeyName("BROADCAST_CALLBACK_TIMEOUT")] public int BroadcastCallbackTimeoutSeconds { get; set; }
+    [ConfigurationKeyName("BROADCAST_MAX_START_RETRIES")] public int BroadcastMaxStartRetries { get; set; }
+    [ConfigurationKeyName("BROADCAST_START_RETRY_WINDOW")] public double BroadcastStartRetryWindowSeconds { get; set; }
+    [ConfigurationKeyName("BROADCAST_START_RETRY_COOLDOWN")] public double BroadcastStartRetryCooldownSeconds { get; set; }
+    [ConfigurationKeyName("BROADCAST_START_FAILURE_GRACE")] public double BroadcastStartFailureGraceSeconds { get; set; }
+
     [ConfigurationKeyName("LIVE_BUFFER_BYTES")] public long LiveBufferBytes { get; set; }
     [ConfigurationKeyName("LIVE_JOIN_BURST_BYTES")] public long LiveJoinBurstBytes { get; set; }
     [ConfigurationKeyName("LIVE_JOIN_AT_KEYFRAME")] public bool LiveJoinAtKeyframe { get; set; }

@@ -126,14 +126,14 @@ internal static class SettingsCatalog
         new("HW_ACCEL_DEVICE", SettingKind.Text, "", "Hardware device hint (`cuda`, `vaapi`).", Transcoding) { InactiveUntil = TranscodingIssue },
 
         // Broadcast
-        new("HLS_BROADCAST_DIR", SettingKind.Text, "/tmp/m3u-proxy-broadcasts", "Folder for network broadcast output.", Broadcast) { InactiveUntil = TranscodingIssue },
-        new("DVR_RECORDING_DIR", SettingKind.Text, "/tmp/m3u-proxy-dvr", "Folder for DVR recordings.", Broadcast) { InactiveUntil = TranscodingIssue },
-        new("BROADCAST_GC_ENABLED", SettingKind.Bool, "true", "Remove old broadcast folders.", Broadcast),
-        new("BROADCAST_CALLBACK_TIMEOUT", SettingKind.Integer, "3", "Seconds for a broadcast callback request.", Broadcast) { Minimum = 1 },
-        new("BROADCAST_MAX_START_RETRIES", SettingKind.Integer, "3", "Start attempts of a broadcast.", Broadcast) { Minimum = 0 },
-        new("BROADCAST_START_RETRY_WINDOW", SettingKind.Number, "300.0", "Seconds in which start retries are counted.", Broadcast) { Minimum = 0 },
-        new("BROADCAST_START_RETRY_COOLDOWN", SettingKind.Number, "15.0", "Seconds between broadcast start retries.", Broadcast) { Minimum = 0 },
-        new("BROADCAST_START_FAILURE_GRACE", SettingKind.Number, "3.0", "Seconds a new broadcast may fail before it counts as a failed start.", Broadcast) { Minimum = 0 },
+        new("HLS_BROADCAST_DIR", SettingKind.Text, "/tmp/m3u-proxy-broadcasts", "Folder of network broadcast output (`broadcast_<network_id>` inside). Leftover folders of a previous run are removed at start-up.", Broadcast),
+        new("DVR_RECORDING_DIR", SettingKind.Text, "/tmp/m3u-proxy-dvr", "Folder of `dvr_mode` broadcasts (every segment kept; never cleaned by this proxy).", Broadcast),
+        new("BROADCAST_GC_ENABLED", SettingKind.Bool, "true", "Every `HLS_GC_INTERVAL` seconds, remove folders of broadcasts no longer listed that are older than `HLS_GC_AGE_THRESHOLD`, and unreferenced segments of running ones.", Broadcast),
+        new("BROADCAST_CALLBACK_TIMEOUT", SettingKind.Integer, "3", "Seconds for one attempt of a broadcast callback (3 attempts at most).", Broadcast) { Minimum = 1, Maximum = 3600 },
+        new("BROADCAST_MAX_START_RETRIES", SettingKind.Integer, "3", "Failed starts of one network within `BROADCAST_START_RETRY_WINDOW` after which further starts are refused until `BROADCAST_START_RETRY_COOLDOWN` has passed since the last attempt (0: no limit).", Broadcast) { Minimum = 0 },
+        new("BROADCAST_START_RETRY_WINDOW", SettingKind.Number, "300.0", "Seconds in which failed starts are counted.", Broadcast) { Minimum = 0 },
+        new("BROADCAST_START_RETRY_COOLDOWN", SettingKind.Number, "15.0", "Seconds after the last attempt before a refused network may try again.", Broadcast) { Minimum = 0 },
+        new("BROADCAST_START_FAILURE_GRACE", SettingKind.Number, "3.0", "Seconds a start waits at least for ffmpeg to fail; it returns as soon as the first segment exists, and waits at most this or one segment duration plus 5 s, whichever is longer.", Broadcast) { Minimum = 0, Maximum = 600 },
 
         // Continuous streams
         new("LIVE_BUFFER_BYTES", SettingKind.Integer, "8388608", "Size of the buffer one live channel shares between its viewers; a viewer this far behind the upstream is moved forward or dropped.", Continuous) { Minimum = 262144, Maximum = 512L * 1024 * 1024 },

@@ -1,5 +1,6 @@
 using System.Net;
 using M3uProxy.Edge.Api;
+using M3uProxy.Edge.Broadcast;
 using M3uProxy.Edge.Clients;
 using M3uProxy.Edge.Configuration;
 using M3uProxy.Edge.Coordination;
@@ -143,6 +144,8 @@ internal static class EdgeApp
         services.AddHostedService(sp => sp.GetRequiredService<WebhookRegistry>());
         services.AddHls();
         services.AddCoordination();
+        services.AddSingleton(new M3uProxy.Edge.Tools.ToolPaths("ffmpeg", "ffprobe", "streamlink", "yt-dlp")); // TEMP until Tools/ lands
+        services.AddBroadcast();
     }
 
     private static void UsePipeline(WebApplication app, ProxySettings settings)
@@ -172,12 +175,13 @@ internal static class EdgeApp
         management.MapStatsEndpoints();
         management.MapClientEndpoints();
         management.MapUnavailableManagementEndpoints();
+        management.MapBroadcastManagementEndpoints();
         management.MapWebhookEndpoints();
         management.MapMetricsEndpoints();
 
         app.MapPlaybackEndpoints();
         app.MapHlsEndpoints();
-        app.MapUnavailablePlaybackEndpoints();
+        app.MapBroadcastPlaybackEndpoints();
     }
 
     private static void WarnAboutInactiveCapabilities(WebApplication app, SettingsLoadResult configuration)
