@@ -31,7 +31,8 @@ internal sealed record BroadcastCommand(BroadcastStartRequest Request, string Di
     public IReadOnlyList<string> Arguments()
     {
         var request = Request;
-        var args = new List<string> { "-hide_banner", "-nostdin", "-nostats", "-loglevel", "warning", "-y" };
+        // No -nostdin: a stop sends "q" on stdin, so ffmpeg finishes its current segment and the playlist.
+        var args = new List<string> { "-hide_banner", "-nostats", "-loglevel", "warning", "-y" };
         if (request.Transcode && request.HwAccel is { } hwaccel && !hwaccel.Equals("none", StringComparison.OrdinalIgnoreCase))
         {
             args.AddRange(["-hwaccel", hwaccel]);

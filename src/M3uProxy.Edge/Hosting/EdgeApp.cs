@@ -144,7 +144,6 @@ internal static class EdgeApp
         services.AddHostedService(sp => sp.GetRequiredService<WebhookRegistry>());
         services.AddHls();
         services.AddCoordination();
-        services.AddSingleton(new M3uProxy.Edge.Tools.ToolPaths("ffmpeg", "ffprobe", "streamlink", "yt-dlp")); // TEMP until Tools/ lands
         services.AddBroadcast();
     }
 

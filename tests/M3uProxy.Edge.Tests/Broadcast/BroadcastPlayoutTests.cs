@@ -69,7 +69,8 @@ public sealed class BroadcastPlayoutTests
         await using var sandbox = await BroadcastSandbox.StartAsync();
         await using var front = await PlaylistFront.StartAsync(sandbox.Proxy.Client);
 
-        var (first, _) = await sandbox.StartAsync("n2", new { stream_url = sandbox.LiveUrl, segment_duration = 1, hls_list_size = 30 });
+        // A long programme (10 s) interrupted by the next one after about 3 s.
+        var (first, _) = await sandbox.StartAsync("n2", new { stream_url = sandbox.FileUrl, segment_duration = 1, hls_list_size = 30 });
         Assert.Equal(200, first);
         var player = ToolProcess.RunAsync(
             TestMedia.FfmpegPath,
