@@ -84,6 +84,7 @@ internal sealed class ProxySettings
     [ConfigurationKeyName("BROADCAST_START_FAILURE_GRACE")] public double BroadcastStartFailureGraceSeconds { get; set; }
 
     [ConfigurationKeyName("LIVE_BUFFER_BYTES")] public long LiveBufferBytes { get; set; }
+    [ConfigurationKeyName("LIVE_BUFFER_MEMORY_LIMIT")] public long LiveBufferMemoryLimit { get; set; }
     [ConfigurationKeyName("LIVE_JOIN_BURST_BYTES")] public long LiveJoinBurstBytes { get; set; }
     [ConfigurationKeyName("LIVE_JOIN_AT_KEYFRAME")] public bool LiveJoinAtKeyframe { get; set; }
     [ConfigurationKeyName("LIVE_SLOW_CLIENT_POLICY")] public string LiveSlowClientPolicy { get; set; } = "";

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using M3uProxy.Edge.Media.MpegTs;
 
@@ -9,36 +8,44 @@ namespace M3uProxy.Edge.FanOut;
 /// pump) fills and any number of <see cref="FanOutReader"/>s read through their own cursors, so
 /// one upstream serves every viewer with no per-viewer queue and no per-chunk allocation.
 /// <list type="bullet">
-/// <item>Back-pressure: the writer never overwrites bytes the leading reader has not read, so it
-/// runs at the pace of the fastest viewer, and a single viewer of a finite file gets every byte.</item>
-/// <item>Lag: a reader that falls a whole buffer behind the writer is moved forward (to a PAT when
-/// one is near, else a packet boundary) or dropped, by policy; the others keep their pace.</item>
+/// <item>Memory follows the readers: chunks are rented from <see cref="FanOutMemory"/> as the writer
+/// needs them and returned once the slowest reader has passed them, so a channel whose viewers keep up
+/// holds a few chunks (plus the join burst's recent bytes), and only a spread between its readers
+/// grows it, up to <c>LIVE_BUFFER_BYTES</c>.</item>
+/// <item>Back-pressure: the writer stays at most one chunk ahead of the leading reader, so it runs
+/// at the pace of the fastest viewer, and a single viewer of a finite file gets every byte.</item>
+/// <item>Lag: a reader that falls a whole buffer behind the writer (or that the memory ceiling
+/// cuts) is moved forward (to a PAT when one is near, else a packet boundary) or dropped, by policy;
+/// the others keep their pace.</item>
 /// <item>MPEG-TS framing: only whole 188-byte packets are published, and a new source (a reconnect
 /// or a failover) starts on a packet boundary, so readers never see a torn packet.</item>
 /// </list>
 /// Streams that are not MPEG-TS (no sync bytes at the start) are passed through unframed.
 /// </summary>
-internal sealed class FanOutBuffer : IDisposable
+internal sealed partial class FanOutBuffer : IDisposable
 {
     /// <summary>Whole TS packets that fit a 64 KiB pool bucket (348 × 188 = 65,424 bytes).</summary>
     public const int ChunkSize = TsPacket.Size * 348;
 
-    private readonly byte[][] _chunks;
+    /// <summary>How far the writer may run ahead of the leading reader: more would only hold memory, since the upstream's socket buffers already absorb jitter.</summary>
+    private const long WriteAhead = ChunkSize;
+
     private readonly long _capacity;
     private readonly long _safetyMargin;
+    private readonly long _historyBytes;
 
     // The most a source may hold back waiting for the next unit start before whole packets are
     // published anyway: a stream that never flags unit starts must still flow, and the writer must
     // never wait on readers for bytes they cannot see yet.
     private readonly long _maxHoldBack;
     private readonly AsyncSignal _writerSignal = new();
-    private readonly Lock _readersGate = new();
     private volatile FanOutReader[] _readers = [];
 
     // Writer-only state.
     private long _written;
     private long _scanned;
     private long _lastUnitStart;
+    private long _lastWriterWait = long.MinValue / 2;
     private bool _needAlignment = true;
     private bool _framingKnown;
     private bool _isTransportStream = true;
@@ -47,24 +54,22 @@ internal sealed class FanOutBuffer : IDisposable
     private long _reserved;
     private long _published;
     private long _leader;
+    private long _demand;
     private int _completion;
-    private volatile bool _writerWaiting;
-    private int _disposed;
+    private int _writerWaiting;
 
-    public FanOutBuffer(long capacityBytes)
+    public FanOutBuffer(long capacityBytes, long historyBytes = 0, FanOutMemory? memory = null)
     {
         var chunkCount = (int)Math.Max(4, (capacityBytes + ChunkSize - 1) / ChunkSize);
-        _chunks = new byte[chunkCount][];
-        for (var i = 0; i < chunkCount; i++)
-        {
-            _chunks[i] = ArrayPool<byte>.Shared.Rent(ChunkSize);
-        }
-
         _capacity = (long)chunkCount * ChunkSize;
-        // Readers this close to being overwritten count as lagging before they copy, so a copy in
-        // progress is practically never overtaken by the writer (and is checked afterwards anyway).
+        // Readers this close to being released count as lagging before they copy, so a copy in
+        // progress is practically never overtaken (and is checked afterwards anyway).
         _safetyMargin = 2L * ChunkSize;
         _maxHoldBack = Math.Min(4L * ChunkSize, (_capacity - _safetyMargin) / 2);
+        _historyBytes = Math.Clamp(historyBytes, 0, _capacity - _safetyMargin - ChunkSize);
+        _memory = memory ?? FanOutMemory.Unlimited;
+        _slots = new byte[]?[chunkCount + 2];
+        _memory.Register(this);
     }
 
     public long Capacity => _capacity;
@@ -104,8 +109,8 @@ internal sealed class FanOutBuffer : IDisposable
     }
 
     /// <summary>
-    /// The next region the upstream may read into. Waits while the leading reader is a whole
-    /// buffer behind (back-pressure); otherwise completes synchronously, without allocating.
+    /// The next region the upstream may read into. Waits while the leading reader has not caught up
+    /// (back-pressure); otherwise completes synchronously, without allocating.
     /// </summary>
     public ValueTask<Memory<byte>> GetWriteMemoryAsync(CancellationToken cancellationToken)
         => TryGetWriteMemory(out var memory) ? new ValueTask<Memory<byte>>(memory) : WaitForWriteMemoryAsync(cancellationToken);
@@ -117,13 +122,17 @@ internal sealed class FanOutBuffer : IDisposable
         Memory<byte> memory;
         while (!TryGetWriteMemory(out memory))
         {
-            _writerWaiting = true;
+            // A full fence before reading the leader: a reader advancing meanwhile sees the flag.
+            Interlocked.Exchange(ref _writerWaiting, 1);
             if (_readers.Length > 0 && WriteLimit() <= _written)
             {
+                // Held back by the viewers: the upstream is faster than they are (a file), so
+                // recent bytes need not be kept for a join burst — a joiner gets them at upstream speed.
+                _lastWriterWait = _written;
                 await _writerSignal.WaitAsync(cancellationToken);
             }
 
-            _writerWaiting = false;
+            Volatile.Write(ref _writerWaiting, 0);
         }
 
         return memory;
@@ -146,7 +155,7 @@ internal sealed class FanOutBuffer : IDisposable
 
         // Announce the region before bytes land in it: readers behind it by a buffer are stale.
         InterlockedMax(ref _reserved, _written + length);
-        memory = _chunks[ChunkIndex(_written)].AsMemory(offset, (int)length);
+        memory = WritableChunk(_written).AsMemory(offset, (int)length);
         return true;
     }
 
@@ -198,7 +207,7 @@ internal sealed class FanOutBuffer : IDisposable
         var whole = _written - (_written % TsPacket.Size);
         for (var position = _scanned; position < whole; position += TsPacket.Size)
         {
-            if (TsPacket.IsPayloadUnitStart(_chunks[ChunkIndex(position)], (int)(position % ChunkSize)))
+            if (TsPacket.IsPayloadUnitStart(ChunkAt(position)!, (int)(position % ChunkSize)))
             {
                 _lastUnitStart = position;
             }
@@ -213,7 +222,7 @@ internal sealed class FanOutBuffer : IDisposable
     /// <summary>Adds a reader near the live edge, <paramref name="burstBytes"/> back, on a packet boundary.</summary>
     public FanOutReader AddReader(long burstBytes)
     {
-        lock (_readersGate)
+        lock (_gate)
         {
             var reader = new FanOutReader(JoinPosition(burstBytes));
             InterlockedMax(ref _leader, reader.Position);
@@ -228,10 +237,9 @@ internal sealed class FanOutBuffer : IDisposable
     /// </summary>
     public FanOutReader? TryAddReaderAt(long position)
     {
-        lock (_readersGate)
+        lock (_gate)
         {
-            var oldestSafe = Volatile.Read(ref _reserved) - _capacity + _safetyMargin + ChunkSize;
-            if (position < Math.Max(oldestSafe, 0) || position > Volatile.Read(ref _published))
+            if (position < OldestSafeJoin() || position > Volatile.Read(ref _published))
             {
                 return null;
             }
@@ -245,33 +253,42 @@ internal sealed class FanOutBuffer : IDisposable
 
     /// <summary>
     /// The published bytes at <paramref name="position"/>, up to the end of their chunk, for the
-    /// writer's own thread (the scanner that follows each commit): the writer never overwrites what
-    /// it has just published, so no reader cursor is needed.
+    /// writer's own thread (the scanner that follows each commit): what was just published is in
+    /// the chunks at the live edge, which are never released under the writer.
     /// </summary>
     public ReadOnlySpan<byte> PublishedAt(long position)
     {
         var published = Volatile.Read(ref _published);
-        if (position >= published || position < Volatile.Read(ref _reserved) - _capacity)
+        var chunk = ChunkAt(position);
+        if (position >= published || position < Volatile.Read(ref _released) || chunk is null)
         {
             return default;
         }
 
         var offset = (int)(position % ChunkSize);
-        return _chunks[ChunkIndex(position)].AsSpan(offset, (int)Math.Min(ChunkSize - offset, published - position));
+        return chunk.AsSpan(offset, (int)Math.Min(ChunkSize - offset, published - position));
     }
 
     public void RemoveReader(FanOutReader reader)
     {
-        lock (_readersGate)
+        lock (_gate)
         {
             _readers = [.. _readers.Where(r => !ReferenceEquals(r, reader))];
+            ReleasePassedChunks(keepHistory: true);
         }
 
         reader.Signal.Set();
-        if (_writerWaiting)
-        {
-            _writerSignal.Set();
-        }
+        WakeWriter();
+    }
+
+    /// <summary>
+    /// Lets the writer fill up to <paramref name="bytes"/> ahead of <paramref name="reader"/> before it
+    /// reads (a strict-mode pre-buffer), within the buffer's capacity.
+    /// </summary>
+    public void ReadAhead(FanOutReader reader, long bytes)
+    {
+        InterlockedMax(ref _demand, reader.Position + Math.Min(bytes, _capacity - _safetyMargin));
+        WakeWriter();
     }
 
     /// <summary>The bytes at the reader's position, up to the end of their chunk and the live edge.</summary>
@@ -279,7 +296,7 @@ internal sealed class FanOutBuffer : IDisposable
     {
         data = default;
         var position = reader.Position;
-        if (position < Volatile.Read(ref _reserved) - _capacity + _safetyMargin)
+        if (position < LagFloor() + _safetyMargin)
         {
             return FanOutReadStatus.Lagging;
         }
@@ -295,70 +312,82 @@ internal sealed class FanOutBuffer : IDisposable
             };
         }
 
+        var chunk = ChunkAt(position);
+        if (chunk is null)
+        {
+            return FanOutReadStatus.Lagging; // released between the check and now
+        }
+
         var offset = (int)(position % ChunkSize);
         var length = (int)Math.Min(ChunkSize - offset, published - position);
-        data = _chunks[ChunkIndex(position)].AsMemory(offset, length);
+        data = chunk.AsMemory(offset, length);
         return FanOutReadStatus.Data;
     }
 
     /// <summary>
-    /// After copying bytes from <see cref="TryRead"/>: true when the writer has not overwritten
-    /// them meanwhile. False means the copy may be torn and must not be sent.
+    /// After copying bytes from <see cref="TryRead"/>: true when their chunk was not released (and
+    /// maybe reused) meanwhile. False means the copy may be torn and must not be sent.
     /// </summary>
     public bool IsIntact(long position)
     {
         Interlocked.MemoryBarrier();
-        return position >= Volatile.Read(ref _reserved) - _capacity;
+        return position >= Volatile.Read(ref _released);
     }
 
     public void Advance(FanOutReader reader, int count)
     {
         reader.Position += count;
         InterlockedMax(ref _leader, reader.Position);
-        if (_writerWaiting)
-        {
-            _writerSignal.Set();
-        }
+        WakeWriter();
     }
 
     /// <summary>Moves a lagging reader forward to where a new reader would join.</summary>
     public void Skip(FanOutReader reader, long burstBytes)
     {
-        var target = JoinPosition(burstBytes);
-        if (target > reader.Position)
+        lock (_gate)
         {
-            reader.RecordSkip(target - reader.Position);
-            reader.Position = target;
-        }
-    }
-
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
-        {
-            foreach (var chunk in _chunks)
+            var target = JoinPosition(burstBytes);
+            if (target > reader.Position)
             {
-                ArrayPool<byte>.Shared.Return(chunk);
+                reader.RecordSkip(target - reader.Position);
+                reader.Position = target;
             }
+
+            ReleasePassedChunks(keepHistory: true);
         }
     }
 
     // ---- helpers -------------------------------------------------------------------------------
 
-    private int ChunkIndex(long position) => (int)(position / ChunkSize % _chunks.Length);
+    // How far the writer may reserve: one chunk past the leading reader, more when that reader has
+    // every published byte (held-back bytes must be able to complete) or asked for a pre-buffer.
+    private long WriteLimit()
+    {
+        var leader = Volatile.Read(ref _leader);
+        var ahead = leader >= Volatile.Read(ref _published) ? Math.Max(WriteAhead, _maxHoldBack + TsPacket.Size) : WriteAhead;
+        return Math.Max(leader + ahead, Volatile.Read(ref _demand));
+    }
 
-    // How far the writer may reserve: never so far that the leading reader itself would count as lagging.
-    private long WriteLimit() => Volatile.Read(ref _leader) + _capacity - _safetyMargin;
+    // The oldest position a reader may start at: still held, and not about to count as lagging.
+    private long OldestSafeJoin() => Math.Max(Math.Max(Volatile.Read(ref _released), LagFloor() + _safetyMargin + ChunkSize), 0);
+
+    private void WakeWriter()
+    {
+        if (Volatile.Read(ref _writerWaiting) != 0)
+        {
+            _writerSignal.Set();
+        }
+    }
 
     /// <summary>
     /// Where a reader starts: <paramref name="burstBytes"/> behind the live edge (within what is
     /// still safely buffered), on a packet boundary, at the first PAT from there if one is published.
+    /// Runs under the buffer's lock, so the chunks it looks at stay put.
     /// </summary>
     private long JoinPosition(long burstBytes)
     {
         var published = Volatile.Read(ref _published);
-        var oldestSafe = Volatile.Read(ref _reserved) - _capacity + _safetyMargin + ChunkSize;
-        var target = Math.Max(Math.Max(published - burstBytes, oldestSafe), 0);
+        var target = Math.Max(published - burstBytes, OldestSafeJoin());
         if (!_isTransportStream || target >= published)
         {
             return Math.Min(target, published);
@@ -367,8 +396,7 @@ internal sealed class FanOutBuffer : IDisposable
         var aligned = (target + TsPacket.Size - 1) / TsPacket.Size * TsPacket.Size;
         for (var position = aligned; position + TsPacket.Size <= published; position += TsPacket.Size)
         {
-            var chunk = _chunks[ChunkIndex(position)];
-            if (TsPacket.IsPatStart(chunk, (int)(position % ChunkSize)))
+            if (TsPacket.IsPatStart(ChunkAt(position)!, (int)(position % ChunkSize)))
             {
                 return position;
             }

@@ -3,13 +3,18 @@ namespace M3uProxy.Edge.FanOut;
 /// <summary>One viewer's cursor into a <see cref="FanOutBuffer"/>: a position and a wake-up signal, nothing copied.</summary>
 internal sealed class FanOutReader
 {
+    private long _position;
     private long _skippedBytes;
     private int _skips;
 
-    internal FanOutReader(long position) => Position = position;
+    internal FanOutReader(long position) => _position = position;
 
-    /// <summary>The absolute stream position of the next byte this reader will send.</summary>
-    internal long Position { get; set; }
+    /// <summary>The absolute stream position of the next byte this reader will send (read by the writer to release chunks).</summary>
+    internal long Position
+    {
+        get => Volatile.Read(ref _position);
+        set => Volatile.Write(ref _position, value);
+    }
 
     internal AsyncSignal Signal { get; } = new();
 

@@ -21,11 +21,11 @@ internal sealed partial class LiveChannel
     private long _upstreamBytes;
     private int _sourceStarts;
 
-    public LiveChannel(string streamId, IChannelSource source, long bufferBytes, ILogger logger)
+    public LiveChannel(string streamId, IChannelSource source, long bufferBytes, ILogger logger, long joinBurstBytes = 0, FanOutMemory? memory = null)
     {
         StreamId = streamId;
         _source = source;
-        _buffer = new FanOutBuffer(bufferBytes);
+        _buffer = new FanOutBuffer(bufferBytes, joinBurstBytes, memory);
         _logger = logger;
     }
 

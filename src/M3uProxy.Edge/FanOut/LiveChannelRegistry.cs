@@ -18,12 +18,14 @@ internal sealed class LiveChannelRegistry
     private readonly IChannelObserver[] _observers;
     private readonly ProxySettings _settings;
     private readonly TimeProvider _time;
+    private readonly FanOutMemory _memory;
     private readonly ILogger<LiveChannel> _logger;
 
-    public LiveChannelRegistry(IChannelSourceFactory sources, IEnumerable<IChannelObserver> observers, ProxySettings settings, TimeProvider time, ILogger<LiveChannel> logger)
+    public LiveChannelRegistry(IChannelSourceFactory sources, IEnumerable<IChannelObserver> observers, ProxySettings settings, TimeProvider time, FanOutMemory memory, ILogger<LiveChannel> logger)
     {
         _sources = sources;
         _observers = [.. observers];
+        _memory = memory;
         _settings = settings;
         _time = time;
         _logger = logger;
@@ -89,7 +91,7 @@ internal sealed class LiveChannelRegistry
             StopGraceChannelsOf(viewer, except: stream.Id);
             if (!_channels.TryGetValue(stream.Id, out var entry) || entry.Channel.HasEnded || entry.Channel.IsStopping)
             {
-                var channel = new LiveChannel(stream.Id, _sources.Create(stream), _settings.LiveBufferBytes, _logger);
+                var channel = new LiveChannel(stream.Id, _sources.Create(stream), _settings.LiveBufferBytes, _logger, _settings.LiveJoinBurstBytes, _memory);
                 entry = new ChannelEntry(channel);
                 _channels[stream.Id] = entry;
                 channel.Start();

@@ -126,6 +126,7 @@ internal static class EdgeApp
         services.AddSingleton<ChannelMonitors>();
         services.AddSingleton<IChannelObserver>(sp => sp.GetRequiredService<ChannelMonitors>());
         services.AddSingleton<IChannelSourceFactory, ChannelSourceChain>();
+        services.AddSingleton(sp => new FanOutMemory(sp.GetRequiredService<ProxySettings>().LiveBufferMemoryLimit));
         services.AddSingleton<LiveChannelRegistry>();
         services.AddSingleton<ViewerWatchdog>();
         services.AddHostedService(sp => sp.GetRequiredService<ViewerWatchdog>());

@@ -19,11 +19,13 @@ internal sealed class OperationalStats
     private readonly StreamLifecycle _lifecycle;
     private readonly UpstreamClient _upstream;
     private readonly LiveChannelRegistry _channels;
+    private readonly FanOutMemory _bufferMemory;
     private readonly WebhookRegistry _webhooks;
     private readonly Uptime _uptime;
 
-    public OperationalStats(MetricsCollector metrics, ThroughputSampler throughput, StreamLifecycle lifecycle, UpstreamClient upstream, LiveChannelRegistry channels, WebhookRegistry webhooks, Uptime uptime)
+    public OperationalStats(MetricsCollector metrics, ThroughputSampler throughput, StreamLifecycle lifecycle, UpstreamClient upstream, LiveChannelRegistry channels, FanOutMemory bufferMemory, WebhookRegistry webhooks, Uptime uptime)
     {
+        _bufferMemory = bufferMemory;
         _metrics = metrics;
         _throughput = throughput;
         _lifecycle = lifecycle;
@@ -69,6 +71,9 @@ internal sealed class OperationalStats
             ["bytes_per_second"] = _throughput.BytesPerSecond,
             ["average_bytes_per_second"] = elapsed > 0 ? Math.Round(_metrics.Total(ProxyMetrics.BytesServedName) / elapsed, 1) : 0,
             ["fanout_max_lag_bytes"] = _channels.FanOutSnapshot().MaxLagBytes,
+            ["fanout_buffer_bytes"] = _bufferMemory.BytesInUse,
+            ["fanout_buffer_limit_bytes"] = _bufferMemory.LimitBytes,
+            ["fanout_readers_cut_by_memory_limit"] = _bufferMemory.ReadersCut,
             ["webhook_queue_depth"] = _webhooks.Snapshot().Sum(w => w.Pending),
         };
     }

@@ -13,7 +13,7 @@ namespace M3uProxy.Edge.Metrics;
 /// </summary>
 internal sealed class ProxyGauges
 {
-    public ProxyGauges(ProxyMetrics metrics, StreamLifecycle lifecycle, UpstreamClient upstream, LiveChannelRegistry channels, WebhookRegistry webhooks, ServedTotals totals)
+    public ProxyGauges(ProxyMetrics metrics, StreamLifecycle lifecycle, UpstreamClient upstream, LiveChannelRegistry channels, FanOutMemory bufferMemory, WebhookRegistry webhooks, ServedTotals totals)
     {
         var meter = metrics.Meter;
         meter.CreateObservableCounter("m3u_proxy.segments.served", () => totals.Segments, description: "HLS segments served since start.");
@@ -25,6 +25,8 @@ internal sealed class ProxyGauges
         meter.CreateObservableGauge("m3u_proxy.live.channels", () => channels.FanOutSnapshot().Channels, description: "Live channels with an open upstream.");
         meter.CreateObservableGauge("m3u_proxy.fanout.lag", () => channels.FanOutSnapshot().MaxLagBytes, "By", "Largest distance of a live viewer behind its channel's upstream.");
         meter.CreateObservableGauge("m3u_proxy.stream.media_bitrate_kbps", () => channels.MediaInfos().Select(m => new Measurement<int>(m.Info.BitrateKbps ?? 0, MediaTags(m.StreamId, m.Info))), description: "What each live channel carries (read from its bytes): its multiplex bitrate, labelled with codecs and resolution (one series per running channel).");
+        meter.CreateObservableGauge("m3u_proxy.fanout.memory", () => bufferMemory.BytesInUse, "By", "Memory the live channels' shared buffers hold (LIVE_BUFFER_MEMORY_LIMIT caps it).");
+        meter.CreateObservableCounter("m3u_proxy.fanout.memory_cuts", () => bufferMemory.ReadersCut, description: "Lagging viewers moved forward or dropped because buffer memory reached its ceiling.");
         meter.CreateObservableGauge("m3u_proxy.webhook.queue", () => webhooks.Snapshot().Select(w => new Measurement<int>(w.Pending, Tag(w))), description: "Events waiting for delivery, per webhook.");
         meter.CreateObservableCounter("m3u_proxy.webhook.dropped", () => webhooks.Snapshot().Select(w => new Measurement<long>(w.Dropped, Tag(w))), description: "Events dropped because a webhook's queue was full, per webhook.");
     }

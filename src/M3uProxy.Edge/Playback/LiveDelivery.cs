@@ -98,6 +98,7 @@ internal sealed partial class LiveDelivery
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(_strictPrebufferTimeout);
+        buffer.ReadAhead(reader, _strictPrebufferBytes);
         try
         {
             while (buffer.Published - reader.Position < _strictPrebufferBytes && buffer.TryRead(reader, out _) is FanOutReadStatus.Data or FanOutReadStatus.Empty)

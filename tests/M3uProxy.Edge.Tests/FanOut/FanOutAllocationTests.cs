@@ -24,6 +24,9 @@ public sealed class FanOutAllocationTests
 
     private static readonly byte[] _payload = TsPacketFactory.Create(FanOutBuffer.ChunkSize / 188);
 
+    // Its own pool: chunks rented and returned as the readers pass them are reused, never reallocated.
+    private static readonly FanOutMemory _memory = new(long.MaxValue);
+
     [Fact]
     public void WriteAndRead_AllocateNothingPerChunk()
     {
@@ -61,7 +64,7 @@ public sealed class FanOutAllocationTests
     /// <summary>Writer and readers take turns on this thread; returns the bytes the loop allocated.</summary>
     private static long Lockstep(int chunks, int readers)
     {
-        using var buffer = new FanOutBuffer(16 * FanOutBuffer.ChunkSize);
+        using var buffer = new FanOutBuffer(16 * FanOutBuffer.ChunkSize, historyBytes: 0, _memory);
         var cursors = Enumerable.Range(0, readers).Select(_ => buffer.AddReader(0)).ToArray();
         var sink = new byte[FanOutBuffer.ChunkSize];
         var before = GC.GetAllocatedBytesForCurrentThread();
@@ -88,7 +91,7 @@ public sealed class FanOutAllocationTests
     /// <summary>One writer commits <paramref name="chunks"/> chunks; each reader, on its own task, copies what it reads.</summary>
     private static async Task<long[]> FanOutAsync(int chunks, int readers)
     {
-        using var buffer = new FanOutBuffer(16 * FanOutBuffer.ChunkSize);
+        using var buffer = new FanOutBuffer(16 * FanOutBuffer.ChunkSize, historyBytes: 0, _memory);
         var cursors = Enumerable.Range(0, readers).Select(_ => buffer.AddReader(0)).ToArray();
         var readTasks = cursors.Select(cursor => Task.Run(() => ReadAllAsync(buffer, cursor))).ToArray();
 
@@ -109,7 +112,8 @@ public sealed class FanOutAllocationTests
         return await Task.WhenAll(readTasks);
     }
 
-    private static async Task<long> ReadAllAsync(FanOutBuffer buffer, FanOutReader reader)
+    /// <summary>Copies everything the reader can read until the buffer ends; lagging readers are moved forward, as in production.</summary>
+    internal static async Task<long> ReadAllAsync(FanOutBuffer buffer, FanOutReader reader)
     {
         var sink = ArrayPool<byte>.Shared.Rent(FanOutBuffer.ChunkSize);
         long total = 0;

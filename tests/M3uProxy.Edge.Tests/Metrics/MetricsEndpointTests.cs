@@ -118,11 +118,15 @@ public sealed partial class MetricsEndpointTests
             Assert.Equal(1, Value(text, "m3u_proxy_clients"));
             Assert.Equal(1, Value(text, "m3u_proxy_streams_active"));
             Assert.NotNull(Value(text, "m3u_proxy_fanout_lag_bytes"));
+            Assert.True(Value(text, "m3u_proxy_fanout_memory_bytes") >= 65_424, text); // at least the chunk the viewer reads
+            Assert.Equal(0, Value(text, "m3u_proxy_fanout_memory_cuts_total"));
 
             var (_, performance, _) = await proxy.GetAsync("stats/performance");
             Assert.Equal(1, (int?)performance!["connection_pool"]!["upstream_connections"]);
             Assert.Equal(1, (int?)performance["connection_pool"]!["live_viewers"]);
             Assert.True((long?)performance["performance_metrics"]!["bytes_served_since_start"] >= 188 * 500);
+            Assert.True((long?)performance["performance_metrics"]!["fanout_buffer_bytes"] >= 65_424);
+            Assert.Equal(268_435_456, (long?)performance["performance_metrics"]!["fanout_buffer_limit_bytes"]);
         }
 
         // The last viewer left: the upstream closes.
