@@ -71,6 +71,14 @@ internal sealed class ProxySettings
     [ConfigurationKeyName("FFPROBE_PATH")] public string FfprobePath { get; set; } = "";
     [ConfigurationKeyName("STREAMLINK_PATH")] public string StreamlinkPath { get; set; } = "";
     [ConfigurationKeyName("YTDLP_PATH")] public string YtdlpPath { get; set; } = "";
+    [ConfigurationKeyName("ALLOW_CUSTOM_FFMPEG_ARGS")] public bool AllowCustomFfmpegArgs { get; set; }
+    [ConfigurationKeyName("SHARED_STREAM_GRACE")] public int SharedStreamGraceSeconds { get; set; }
+    [ConfigurationKeyName("HLS_TEMP_DIR")] public string HlsTempDir { get; set; } = "";
+    [ConfigurationKeyName("HLS_WAIT_TIME")] public int HlsWaitTimeSeconds { get; set; }
+    [ConfigurationKeyName("HW_ACCEL_AVAILABLE")] public string HwAccelAvailable { get; set; } = "";
+    [ConfigurationKeyName("HW_ACCEL_TYPE")] public string HwAccelType { get; set; } = "";
+    [ConfigurationKeyName("HW_ACCEL_DEVICE")] public string HwAccelDevice { get; set; } = "";
+    [ConfigurationKeyName("TRANSCODE_STALL_TIMEOUT")] public double TranscodeStallTimeoutSeconds { get; set; }
 
     [ConfigurationKeyName("HLS_GC_INTERVAL")] public int HlsGcIntervalSeconds { get; set; }
     [ConfigurationKeyName("HLS_GC_AGE_THRESHOLD")] public int HlsGcAgeThresholdSeconds { get; set; }

@@ -57,7 +57,7 @@ internal sealed partial class LiveDelivery
             }
 
             var url = stream.EffectiveUrl;
-            var contentType = MediaContentType.FromUrl(url) ?? (channel.Buffer.IsTransportStream ? MediaContentType.MpegTs : MediaContentType.Fallback);
+            var contentType = MediaContentType.ForLiveStream(stream.Definition, url) ?? (channel.Buffer.IsTransportStream ? MediaContentType.MpegTs : MediaContentType.Fallback);
             context.Response.StatusCode = StatusCodes.Status200OK;
             PlaybackHeaders.Apply(context.Response, contentType, acceptRanges: false);
             if (strict)

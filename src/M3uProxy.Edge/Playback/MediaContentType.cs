@@ -24,6 +24,40 @@ internal static class MediaContentType
         (".mp3", "audio/mpeg"),
     ];
 
+    /// <summary>
+    /// A live stream's type: a transcoder's from its output format (seed-spec §8.6's table), a
+    /// resolver's from its bytes, anything else from its URL; null when nothing says.
+    /// </summary>
+    public static string? ForLiveStream(Streams.StreamDefinition definition, string currentUrl) => definition switch
+    {
+        { Transcode: { } spec } => FromFormat(spec.Format),
+        { Resolver: not null } => null,
+        _ => FromUrl(currentUrl),
+    };
+
+    /// <summary>The type of an ffmpeg output format (<c>-f</c> value), part by part for comma lists.</summary>
+    public static string FromFormat(string format)
+    {
+        foreach (var part in format.Split(','))
+        {
+            switch (part.Trim())
+            {
+                case "mp4" or "mov": return "video/mp4";
+                case "matroska" or "mkv": return "video/x-matroska";
+                case "webm": return "video/webm";
+                case "mpegts": return MpegTs;
+                case "mpeg": return "video/mpeg";
+                case "hls" or "hls_native": return "application/vnd.apple.mpegurl";
+                case "flv": return "video/x-flv";
+                case "ogg": return "video/ogg";
+                case "mp3": return "audio/mpeg";
+                case "adts": return "audio/aac";
+            }
+        }
+
+        return Fallback;
+    }
+
     /// <summary>From the URL alone; null when it says nothing.</summary>
     public static string? FromUrl(string url)
     {

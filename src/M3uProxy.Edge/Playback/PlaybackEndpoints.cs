@@ -31,6 +31,13 @@ internal static class PlaybackEndpoints
             return;
         }
 
+        if (stream.Definition.Kind == StreamKind.TranscodedHls)
+        {
+            // m3u-editor links every transcoded stream as /stream/{id}: send an HLS output's players to its playlist.
+            context.Response.Redirect($"{settings.RootPath}/hls/{stream.Id}/playlist.m3u8{context.Request.QueryString}");
+            return;
+        }
+
         var isLive = stream.Definition.Kind == StreamKind.LiveContinuous;
         if (HttpMethods.IsHead(context.Request.Method))
         {
@@ -38,7 +45,7 @@ internal static class PlaybackEndpoints
             {
                 // Answered locally: probing a live stream must not cost a provider connection.
                 context.Response.StatusCode = StatusCodes.Status200OK;
-                PlaybackHeaders.Apply(context.Response, MediaContentType.FromUrl(stream.Definition.Url) ?? MediaContentType.MpegTs, acceptRanges: false);
+                PlaybackHeaders.Apply(context.Response, MediaContentType.ForLiveStream(stream.Definition, stream.Definition.Url) ?? MediaContentType.MpegTs, acceptRanges: false);
             }
             else
             {

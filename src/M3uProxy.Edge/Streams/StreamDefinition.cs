@@ -16,13 +16,25 @@ internal sealed record StreamDefinition(
     bool StrictLiveTs,
     bool UseStickySession,
     SilenceOverrides Silence,
-    string? ParentStreamId = null)
+    string? ParentStreamId = null,
+    TranscodeSpec? Transcode = null,
+    ResolverSpec? Resolver = null)
 {
     [JsonIgnore]
-    public string Id { get; } = StreamIds.ForUrl(Url);
+    public string Id { get; } = Transcode?.StreamIdFor(Url) ?? Resolver?.StreamIdFor(Url) ?? StreamIds.ForUrl(Url);
+
+    /// <summary>How the stream is delivered. A transcoder's or resolver's output is a live byte stream (or the transcoder's own HLS), whatever the source is.</summary>
+    [JsonIgnore]
+    public StreamKind Kind { get; } = Transcode is not null || Resolver is not null
+        ? (Transcode?.HlsOutput == true ? StreamKind.TranscodedHls : StreamKind.LiveContinuous)
+        : StreamKindDetector.Detect(Url);
+
+    /// <summary>The kind of the source itself (what ffmpeg's input is).</summary>
+    [JsonIgnore]
+    public StreamKind SourceKind => StreamKindDetector.Detect(Url);
 
     [JsonIgnore]
-    public StreamKind Kind { get; } = StreamKindDetector.Detect(Url);
+    public bool IsTranscoded => Transcode is not null || Resolver is not null;
 
     [JsonIgnore]
     public bool IsVariant => ParentStreamId is not null;

@@ -11,4 +11,7 @@ internal enum StreamKind
 
     /// <summary>An endless byte stream (live MPEG-TS): one upstream shared by every viewer.</summary>
     LiveContinuous,
+
+    /// <summary>A transcoder writing HLS into its own folder, served through <c>/hls/{id}/…</c> by opaque names.</summary>
+    TranscodedHls,
 }
