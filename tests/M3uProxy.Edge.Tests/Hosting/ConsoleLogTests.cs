@@ -1,8 +1,6 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
+using M3uProxy.Edge.Tests.Infrastructure;
 
 namespace M3uProxy.Edge.Tests.Hosting;
 
@@ -12,104 +10,7 @@ namespace M3uProxy.Edge.Tests.Hosting;
 /// </summary>
 public sealed class ConsoleLogTests
 {
-    private sealed class RunningProxy : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly ConcurrentQueue<string> _lines = new();
-
-        public RunningProxy(Dictionary<string, string> environment)
-        {
-            Port = FreePort();
-            var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "m3u-proxy"))
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                WorkingDirectory = Path.GetTempPath(),
-            };
-            start.Environment["HOST"] = "127.0.0.1";
-            start.Environment["PORT"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            foreach (var (key, value) in environment)
-            {
-                start.Environment[key] = value;
-            }
-
-            _process = new Process { StartInfo = start };
-            _process.OutputDataReceived += (_, e) => Record(e.Data);
-            _process.ErrorDataReceived += (_, e) => Record(e.Data);
-            _process.Start();
-            _process.BeginOutputReadLine();
-            _process.BeginErrorReadLine();
-            Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}/"), Timeout = TimeSpan.FromSeconds(30) };
-        }
-
-        public int Port { get; }
-
-        public HttpClient Client { get; }
-
-        public IReadOnlyList<string> Lines => [.. _lines];
-
-        private void Record(string? line)
-        {
-            if (!string.IsNullOrEmpty(line))
-            {
-                _lines.Enqueue(line);
-            }
-        }
-
-        public async Task WaitUntilUpAsync()
-        {
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (true)
-            {
-                try
-                {
-                    using var response = await Client.GetAsync("livez", TestContext.Current.CancellationToken);
-                    if (response.IsSuccessStatusCode)
-                    {
-                        return;
-                    }
-                }
-                catch (HttpRequestException) when (DateTime.UtcNow < deadline)
-                {
-                }
-
-                Assert.True(DateTime.UtcNow < deadline, "proxy did not start: " + string.Join("\n", Lines));
-                await Task.Delay(100, TestContext.Current.CancellationToken);
-            }
-        }
-
-        /// <summary>Stops the process as SIGTERM would and waits for its last lines.</summary>
-        public async Task StopAsync()
-        {
-            if (!_process.HasExited)
-            {
-                Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]).WaitForExit();
-                await _process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            Client.Dispose();
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-
-            _process.Dispose();
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-    }
-
-    private static async Task PlayUnreachableStreamAsync(RunningProxy proxy)
+    private static async Task PlayUnreachableStreamAsync(ProxyProcess proxy)
     {
         using var create = await proxy.Client.PostAsync(
             "streams",
@@ -123,7 +24,7 @@ public sealed class ConsoleLogTests
     [Fact]
     public async Task JsonFormat_WritesOneJsonObjectPerLine_WithoutCredentials()
     {
-        await using var proxy = new RunningProxy(new() { ["LOG_FORMAT"] = "json", ["LOG_LEVEL"] = "INFO", ["STREAM_RETRY_ATTEMPTS"] = "1", ["STREAM_RETRY_DELAY"] = "0" });
+        await using var proxy = new ProxyProcess(new() { ["LOG_FORMAT"] = "json", ["LOG_LEVEL"] = "INFO", ["STREAM_RETRY_ATTEMPTS"] = "1", ["STREAM_RETRY_DELAY"] = "0" });
         await proxy.WaitUntilUpAsync();
 
         await PlayUnreachableStreamAsync(proxy);
@@ -154,7 +55,7 @@ public sealed class ConsoleLogTests
     [InlineData("TRACE", true, true)]
     public async Task LogLevel_AcceptsPythonAndDotNetNames(string level, bool expectInfo, bool expectDebug)
     {
-        await using var proxy = new RunningProxy(new() { ["LOG_LEVEL"] = level, ["STREAM_RETRY_ATTEMPTS"] = "0" });
+        await using var proxy = new ProxyProcess(new() { ["LOG_LEVEL"] = level, ["STREAM_RETRY_ATTEMPTS"] = "0" });
         await proxy.WaitUntilUpAsync();
 
         await PlayUnreachableStreamAsync(proxy);
