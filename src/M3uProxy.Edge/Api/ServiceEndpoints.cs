@@ -26,8 +26,9 @@ internal static class ServiceEndpoints
         return routes;
     }
 
-    private static async Task<IResult> InfoAsync(ProxySettings settings, SettingsLoadResult configuration, ToolVersionProbe tools, ToolPaths paths)
+    private static async Task<IResult> InfoAsync(ProxySettings settings, SettingsLoadResult configuration, ToolVersionProbe tools, ToolPaths paths, ITranscodingStatus transcoding, CancellationToken cancellationToken)
     {
+        var (hardware, transcodingInfo) = await transcoding.InfoAsync(cancellationToken);
         var ffmpeg = tools.GetAsync(paths.Ffmpeg, "-version");
         var streamlink = settings.StreamlinkEnabled ? tools.GetAsync(paths.Streamlink, "--version") : Task.FromResult<string?>(null);
         var ytdlp = settings.YtdlpEnabled ? tools.GetAsync(paths.YtDlp, "--version") : Task.FromResult<string?>(null);
@@ -44,9 +45,9 @@ internal static class ServiceEndpoints
                 FfmpegVersion: await ffmpeg,
                 StreamlinkVersion: await streamlink,
                 YtdlpVersion: await ytdlp,
-                HardwareAcceleration: new HardwareAccelerationInfo(false, "cpu", null, []),
+                HardwareAcceleration: hardware,
                 Redis: redis,
-                Transcoding: new TranscodingInfo(false, new Dictionary<string, string>()),
+                Transcoding: transcodingInfo,
                 Configuration: new ConfigurationInfo(settings.DefaultUserAgent, settings.ClientTimeoutSeconds, settings.StreamTimeoutSeconds, settings.CleanupIntervalSeconds, settings.DefaultMaxRetries),
                 Worker: new WorkerInfo(workerId, settings.HeartbeatIntervalSeconds, settings.WorkerId.Length > 0),
                 Settings: VisibleSettings(configuration)),

@@ -18,7 +18,7 @@ internal static class StreamEndpoints
             var streams = stats.ListedStreams().Select(stats.Stream).ToList();
             return TypedResults.Json(new StreamListResponse(streams, streams.Count), EdgeJsonContext.Api.StreamListResponse);
         });
-        routes.MapGet("/streams/{streamId}", (string streamId, StreamLifecycle lifecycle, StatsBuilder stats) =>
+        routes.MapGet("/streams/{streamId}", (string streamId, StreamLifecycle lifecycle, StatsBuilder stats, ITranscodingStatus transcoding) =>
         {
             if (!TryGetListed(lifecycle, streamId, out var stream))
             {
@@ -26,7 +26,7 @@ internal static class StreamEndpoints
             }
 
             var clients = stats.ConnectedClients().Where(c => c.StreamId == stream.Id).Select(StatsBuilder.Client).ToList();
-            return TypedResults.Json(new StreamDetailResponse(stats.Stream(stream), clients, clients.Count), EdgeJsonContext.Api.StreamDetailResponse);
+            return TypedResults.Json(new StreamDetailResponse(stats.Stream(stream), clients, clients.Count, transcoding.Describe(stream)), EdgeJsonContext.Api.StreamDetailResponse);
         });
         routes.MapDelete("/streams/{streamId}", (string streamId, StreamLifecycle lifecycle) =>
         {
@@ -35,7 +35,7 @@ internal static class StreamEndpoints
                 return ApiResults.StreamNotFound();
             }
 
-            lifecycle.RemoveStream(stream, EventData.Stopped("manual_deletion", stream, new() { ["was_transcoded"] = false }));
+            lifecycle.RemoveStream(stream, EventData.Stopped("manual_deletion", stream, new() { ["was_transcoded"] = stream.Definition.IsTranscoded }));
             return ApiResults.Message($"Stream {streamId} deleted");
         });
         routes.MapMetadataEndpoints();

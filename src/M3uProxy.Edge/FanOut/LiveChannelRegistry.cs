@@ -92,7 +92,8 @@ internal sealed class LiveChannelRegistry
             if (!_channels.TryGetValue(stream.Id, out var entry) || entry.Channel.HasEnded || entry.Channel.IsStopping)
             {
                 var channel = new LiveChannel(stream.Id, _sources.Create(stream), _settings.LiveBufferBytes, _logger, _settings.LiveJoinBurstBytes, _memory);
-                entry = new ChannelEntry(channel);
+                // A transcoder costs seconds to start: a viewer who comes back soon shares the running one.
+                entry = new ChannelEntry(channel, TimeSpan.FromSeconds(stream.Definition.IsTranscoded ? _settings.SharedStreamGraceSeconds : _settings.LiveLastViewerGraceSeconds));
                 _channels[stream.Id] = entry;
                 channel.Start();
                 foreach (var observer in _observers)
@@ -129,7 +130,7 @@ internal sealed class LiveChannelRegistry
                 return;
             }
 
-            var grace = TimeSpan.FromSeconds(_settings.LiveLastViewerGraceSeconds);
+            var grace = entry.LastViewerGrace;
             if (grace <= TimeSpan.Zero || channel.HasEnded)
             {
                 Close(entry);
@@ -193,9 +194,11 @@ internal sealed class LiveChannelRegistry
         }
     }
 
-    private sealed class ChannelEntry(LiveChannel channel)
+    private sealed class ChannelEntry(LiveChannel channel, TimeSpan lastViewerGrace)
     {
         public LiveChannel Channel { get; } = channel;
+
+        public TimeSpan LastViewerGrace { get; } = lastViewerGrace;
 
         public int Viewers { get; set; }
 

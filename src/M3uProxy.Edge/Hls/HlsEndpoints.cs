@@ -20,6 +20,7 @@ internal static class HlsEndpoints
         services.AddSingleton<HlsStreams>();
         services.AddSingleton<HlsPlaylistHandler>();
         services.AddSingleton<HlsSegmentHandler>();
+        services.AddSingleton<LoopbackHls>();
         return services;
     }
 }

@@ -5,6 +5,7 @@ using M3uProxy.Edge.Lifecycle;
 using M3uProxy.Edge.Media.Hls;
 using M3uProxy.Edge.Metrics;
 using M3uProxy.Edge.Streams;
+using M3uProxy.Edge.Transcoding;
 
 namespace M3uProxy.Edge.Hls;
 
@@ -25,9 +26,13 @@ internal sealed class HlsPlaylistHandler
     private readonly ProxySettings _settings;
     private readonly TimeProvider _time;
     private readonly ProxyMetrics _metrics;
+    private readonly LoopbackHls _loopback;
+    private readonly TranscodedHlsOutput _transcoded;
 
-    public HlsPlaylistHandler(HlsStreams streams, PlaylistSource source, StreamLifecycle lifecycle, UrlSigner signer, ProxySettings settings, TimeProvider time, ProxyMetrics metrics)
+    public HlsPlaylistHandler(HlsStreams streams, PlaylistSource source, StreamLifecycle lifecycle, UrlSigner signer, ProxySettings settings, TimeProvider time, ProxyMetrics metrics, LoopbackHls loopback, TranscodedHlsOutput transcoded)
     {
+        _loopback = loopback;
+        _transcoded = transcoded;
         _metrics = metrics;
         _streams = streams;
         _source = source;
@@ -56,6 +61,20 @@ internal sealed class HlsPlaylistHandler
         if (_lifecycle.RegisterClient(top, clientId, identity) is not { } client)
         {
             await ApiResults.WriteDetailAsync(context.Response, StatusCodes.Status404NotFound, "Stream not found");
+            return;
+        }
+
+        // A transcoded stream's playlist is its transcoder's output; only its own ffmpeg (signed, over
+        // loopback) reads the source playlist through here.
+        if (top.Definition.IsTranscoded && ReferenceEquals(target, top) && !_loopback.IsTranscoderInput(context, top.Id))
+        {
+            if (top.Definition.Kind == StreamKind.TranscodedHls)
+            {
+                await _transcoded.ServePlaylistAsync(context, top, identity);
+                return;
+            }
+
+            await ApiResults.WriteDetailAsync(context.Response, StatusCodes.Status404NotFound, $"Stream {top.Id} is transcoded to a direct stream: play /stream/{top.Id}");
             return;
         }
 

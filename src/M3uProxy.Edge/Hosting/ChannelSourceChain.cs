@@ -1,15 +1,23 @@
 using M3uProxy.Edge.Failover;
 using M3uProxy.Edge.FanOut;
+using M3uProxy.Edge.Hls;
 using M3uProxy.Edge.Streams;
+using M3uProxy.Edge.Transcoding;
 
 namespace M3uProxy.Edge.Hosting;
 
 /// <summary>
-/// What feeds each new live channel. Today every stream reads its upstream through the retry and
-/// failover state machine; transcoding wraps that source, and a cluster relay replaces it when
-/// another instance owns the channel — each a line here, never an edit inside the fan-out.
+/// What feeds each new live channel. A plain stream reads its upstream through the retry and
+/// failover state machine; a transcoded stream wraps that same source in its transcoder (an HLS
+/// source is read by ffmpeg from this proxy's own HLS route over loopback); a resolver stream
+/// reads streamlink or yt-dlp. A cluster relay replaces it when another instance owns the channel.
 /// </summary>
-internal sealed class ChannelSourceChain(FailoverCoordinator failover) : IChannelSourceFactory
+internal sealed class ChannelSourceChain(FailoverCoordinator failover, TranscodingSources transcoding, LoopbackHls loopback) : IChannelSourceFactory
 {
-    public IChannelSource Create(StreamRecord stream) => failover.CreateChannelSource(stream);
+    public IChannelSource Create(StreamRecord stream)
+    {
+        var input = stream.Definition.Transcode is not null && stream.Definition.SourceKind == StreamKind.Hls ? loopback.InputUrl(stream) : null;
+        return transcoding.TryCreate(stream, () => failover.CreateChannelSource(stream), input, (reason, error) => failover.PublishFailed(stream, reason, error, 0))
+            ?? failover.CreateChannelSource(stream);
+    }
 }

@@ -15,6 +15,7 @@ using M3uProxy.Edge.Monitoring;
 using M3uProxy.Edge.Playback;
 using M3uProxy.Edge.Streams;
 using M3uProxy.Edge.Tools;
+using M3uProxy.Edge.Transcoding;
 using M3uProxy.Edge.Upstream;
 using M3uProxy.Edge.Webhooks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -53,6 +54,7 @@ internal static class EdgeApp
         app.Lifetime.ApplicationStopping.Register(() => lifecycle.StopAll("server_shutdown"));
         app.Lifetime.ApplicationStopped.Register(events.CompleteAll);
         app.Lifetime.ApplicationStarted.Register(() => WarnAboutInactiveCapabilities(app, configuration));
+        app.Services.StartTranscoding(app.Lifetime);
         return app;
     }
 
@@ -119,6 +121,7 @@ internal static class EdgeApp
         services.AddSingleton<StatsBuilder>();
         services.AddSingleton<ControlHttpClient>();
         services.AddTools();
+        services.AddTranscoding();
         services.AddSingleton<ApiTokenValidator>();
         services.AddSingleton(sp => new UpstreamClient(sp.GetRequiredService<ProxySettings>(), upstreamTls));
         services.AddSingleton<FailoverResolver>();
@@ -174,7 +177,7 @@ internal static class EdgeApp
         management.MapFailoverEndpoints();
         management.MapStatsEndpoints();
         management.MapClientEndpoints();
-        management.MapUnavailableManagementEndpoints();
+        management.MapTranscodeManagement();
         management.MapBroadcastManagementEndpoints();
         management.MapWebhookEndpoints();
         management.MapMetricsEndpoints();
@@ -182,6 +185,7 @@ internal static class EdgeApp
         app.MapPlaybackEndpoints();
         app.MapHlsEndpoints();
         app.MapBroadcastPlaybackEndpoints();
+        app.MapTranscodePlayback();
     }
 
     private static void WarnAboutInactiveCapabilities(WebApplication app, SettingsLoadResult configuration)

@@ -44,6 +44,13 @@ internal sealed partial class ProcessLedger
         }
     }
 
+    /// <summary>Records a started process and forgets it once it has exited and been reaped.</summary>
+    public void Track(ToolProcess process)
+    {
+        Started(process.Id);
+        _ = process.Exited.ContinueWith(_ => Exited(process.Id), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
     public void Started(int pid)
     {
         try
@@ -153,13 +160,13 @@ internal sealed partial class ProcessLedger
 
     private static partial class Log
     {
-        [LoggerMessage(640, LogLevel.Warning, "Cleaned the leftovers of a previous run {Run}: killed {Killed} process(es), removed its folders")]
+        [LoggerMessage(60, LogLevel.Warning, "Cleaned the leftovers of a previous run {Run}: killed {Killed} process(es), removed its folders")]
         public static partial void DeadRunCleaned(ILogger logger, string run, int killed);
 
-        [LoggerMessage(641, LogLevel.Warning, "Could not remove the folder of a previous run {Run}: {Reason}")]
+        [LoggerMessage(61, LogLevel.Warning, "Could not remove the folder of a previous run {Run}: {Reason}")]
         public static partial void DeadRunNotCleaned(ILogger logger, string run, string reason);
 
-        [LoggerMessage(642, LogLevel.Warning, "Could not record started process {Pid}: {Reason}")]
+        [LoggerMessage(62, LogLevel.Warning, "Could not record started process {Pid}: {Reason}")]
         public static partial void LedgerWriteFailed(ILogger logger, int pid, string reason);
     }
 }

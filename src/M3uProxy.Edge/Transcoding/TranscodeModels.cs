@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using M3uProxy.Edge.Api.Models;
 
 namespace M3uProxy.Edge.Transcoding;
 
@@ -41,8 +42,6 @@ internal sealed record ProfileInfo(string Name, string Description, string Param
 
 /// <summary>The reference's <c>{available, type}</c>, plus what was probed and why each candidate was (not) chosen.</summary>
 internal sealed record HardwareInfo(bool Available, string Type, string? Device, string Source, IReadOnlyList<HardwareCandidateInfo> Candidates);
-
-internal sealed record HardwareCandidateInfo(string Name, bool Chosen, string Reason);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(TranscodeResponse))]

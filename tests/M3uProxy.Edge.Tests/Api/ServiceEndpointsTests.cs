@@ -100,18 +100,6 @@ public sealed class ServiceEndpointsTests
         Assert.Equal(422, (await host.SendAsync(HttpMethod.Post, "test-connection", json: json)).Status);
     }
 
-    [Theory]
-    [InlineData("POST", "transcode")]
-    [InlineData("GET", "transcode/profiles")]
-    public async Task NotYetBuiltCapabilities_Are501Json(string method, string path)
-    {
-        await using var host = await ProxyHost.StartAsync();
-        var (status, body, _) = await host.SendAsync(new HttpMethod(method), path, json: method == "POST" ? "{}" : null);
-
-        Assert.Equal(501, status);
-        Assert.Contains("not available", (string?)body!["detail"], StringComparison.Ordinal);
-    }
-
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

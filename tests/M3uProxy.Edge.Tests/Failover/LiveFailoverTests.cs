@@ -36,44 +36,6 @@ public sealed class LiveFailoverTests
         return (origin, proxy, url);
     }
 
-    /// <summary>Reads a viewer's stream for a while, noting when each read arrived.</summary>
-    private static async Task<(byte[] Data, List<(long At, int Length)> Reads)> WatchAsync(HttpResponseMessage response, TimeSpan duration, Func<Task>? during = null, TimeSpan? after = null)
-    {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        var body = await response.Content.ReadAsStreamAsync(cts.Token);
-        var data = new MemoryStream();
-        var reads = new List<(long, int)>();
-        var buffer = new byte[64 * 1024];
-        var clock = Stopwatch.StartNew();
-        var triggered = during is null;
-        cts.CancelAfter(duration);
-        try
-        {
-            while (true)
-            {
-                if (!triggered && clock.Elapsed >= (after ?? TimeSpan.FromSeconds(1)))
-                {
-                    triggered = true;
-                    await during!();
-                }
-
-                var read = await body.ReadAsync(buffer, cts.Token);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                data.Write(buffer, 0, read);
-                reads.Add((clock.ElapsedMilliseconds, read));
-            }
-        }
-        catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
-        {
-        }
-
-        return (data.ToArray(), reads);
-    }
-
     private static List<int> PacketIndices(byte[] data)
     {
         var whole = data.Length / 188 * 188;
@@ -123,7 +85,7 @@ public sealed class LiveFailoverTests
         using var client = new MediaClient();
 
         using var response = await client.OpenAsync(url, cancellationToken: TestContext.Current.CancellationToken);
-        var (data, reads) = await WatchAsync(response, TimeSpan.FromSeconds(fault == "stall" ? 3.5 : 2.5));
+        var (data, reads) = await Watching.WatchAsync(response, TimeSpan.FromSeconds(fault == "stall" ? 3.5 : 2.5));
 
         var indices = PacketIndices(data);
         Assert.Contains(indices, i => i < 10_000);
@@ -149,7 +111,7 @@ public sealed class LiveFailoverTests
         long requestedAt = 0;
         var clock = Stopwatch.StartNew();
 
-        var (data, reads) = await WatchAsync(response, TimeSpan.FromSeconds(2.5), async () =>
+        var (data, reads) = await Watching.WatchAsync(response, TimeSpan.FromSeconds(2.5), async () =>
         {
             requestedAt = clock.ElapsedMilliseconds;
             answer = (await proxy.SendAsync(HttpMethod.Post, $"streams/{streamId}/failover")).Body;

@@ -21,7 +21,11 @@ internal sealed record TestConnectionResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error,
     string UrlTested);
 
-internal sealed record HardwareAccelerationInfo(bool Enabled, string Type, string? Device, IReadOnlyList<string> FfmpegArgs);
+/// <summary>The reference's fields, plus every candidate the start-up probe considered and why it was (not) chosen.</summary>
+internal sealed record HardwareAccelerationInfo(bool Enabled, string Type, string? Device, IReadOnlyList<string> FfmpegArgs, IReadOnlyList<HardwareCandidateInfo> Candidates);
+
+/// <summary>One hardware encoder the probe considered.</summary>
+internal sealed record HardwareCandidateInfo(string Name, bool Chosen, string Reason);
 
 internal sealed record RedisInfo(
     bool Enabled,

@@ -17,7 +17,12 @@ internal sealed record CreateStreamResponse(
 
 internal sealed record StreamListResponse(IReadOnlyList<StreamStats> Streams, int Total);
 
-internal sealed record StreamDetailResponse(StreamStats Stream, IReadOnlyList<ClientStats> Clients, int ClientCount);
+/// <summary><c>GET /streams/{id}</c>; a transcoded stream adds its transcoder's state and media info.</summary>
+internal sealed record StreamDetailResponse(
+    StreamStats Stream,
+    IReadOnlyList<ClientStats> Clients,
+    int ClientCount,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] System.Text.Json.Nodes.JsonObject? Transcoding = null);
 
 internal sealed record MetadataFilter(string Field, string Value);
 

@@ -1,0 +1,43 @@
+using System.Text;
+using M3uProxy.Edge.Streams;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace M3uProxy.Edge.Hls;
+
+/// <summary>
+/// A transcoded stream's HLS source as this proxy serves it (failover, shared and cached segment
+/// fetching, signed child URLs), for its ffmpeg to read over loopback instead of the provider's
+/// playlist. The URL carries a signature only the proxy can make, so nobody else gets the
+/// untranscoded source of a transcoded stream.
+/// </summary>
+internal sealed class LoopbackHls(UrlSigner signer, IServer server)
+{
+    public const string Parameter = "transcoder_input";
+    private const string Purpose = "transcoder-input";
+
+    public string InputUrl(StreamRecord stream)
+    {
+        Span<byte> signature = stackalloc byte[UrlSigner.SignatureLength];
+        signer.Sign(Encoding.UTF8.GetBytes(stream.Id), Encoding.UTF8.GetBytes(Purpose), signature);
+        return $"{BaseAddress()}hls/{stream.Id}/playlist.m3u8?{Parameter}={Encoding.ASCII.GetString(signature)}";
+    }
+
+    public bool IsTranscoderInput(HttpContext context, string streamId)
+        => context.Request.Query[Parameter].ToString() is { Length: > 0 } signature && signer.Verify(streamId, Purpose, signature);
+
+    // The first address Kestrel listens on, with a wildcard host made the loopback one.
+    private string BaseAddress()
+    {
+        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://127.0.0.1:8085";
+        var uri = new UriBuilder(address.Replace("://+", "://0.0.0.0", StringComparison.Ordinal).Replace("://*", "://0.0.0.0", StringComparison.Ordinal));
+        uri.Host = uri.Host switch
+        {
+            "0.0.0.0" or "localhost" => "127.0.0.1",
+            "[::]" or "::" => "[::1]",
+            _ => uri.Host,
+        };
+        uri.Path = "/";
+        return uri.Uri.AbsoluteUri;
+    }
+}

@@ -1,0 +1,168 @@
+using M3uProxy.Edge.Api;
+using M3uProxy.Edge.Clients;
+using M3uProxy.Edge.FanOut;
+using M3uProxy.Edge.Lifecycle;
+using M3uProxy.Edge.Streams;
+
+namespace M3uProxy.Edge.Transcoding;
+
+/// <summary>
+/// HLS output of a transcoder (<c>output_format: "hls"</c>): the first playlist request starts the
+/// stream's channel (and so its ffmpeg) and holds it while players keep asking; the playlist and
+/// segments come from the session's own folder by their opaque names. Players that stop asking
+/// release it; the channel's grace then stops ffmpeg and the folder goes with it.
+/// </summary>
+internal sealed partial class TranscodedHlsOutput : IDisposable
+{
+    private static readonly TimeSpan _idleAfter = TimeSpan.FromSeconds(15);
+    private readonly LiveChannelRegistry _channels;
+    private readonly TranscodeSessions _sessions;
+    private readonly StreamLifecycle _lifecycle;
+    private readonly TranscodingOptions _options;
+    private readonly Dictionary<string, Watch> _watches = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private readonly ITimer _sweep;
+
+    public TranscodedHlsOutput(LiveChannelRegistry channels, TranscodeSessions sessions, StreamLifecycle lifecycle, TranscodingOptions options, TimeProvider time)
+    {
+        _channels = channels;
+        _sessions = sessions;
+        _lifecycle = lifecycle;
+        _options = options;
+        _sweep = time.CreateTimer(_ => Sweep(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>Routes of the segments (the playlist shares <c>/hls/{id}/playlist.m3u8</c> with proxied HLS).</summary>
+    public static IEndpointRouteBuilder MapTranscodedHlsFiles(IEndpointRouteBuilder routes)
+    {
+        // Literal routes (playlist.m3u8, segment, segment.ts) win; any other name is checked against the served names.
+        routes.MapGet("/hls/{streamId}/{file}", (HttpContext context, string streamId, string file, TranscodedHlsOutput output)
+            => output.ServeFileAsync(context, streamId, file));
+        return routes;
+    }
+
+    public async Task ServePlaylistAsync(HttpContext context, StreamRecord stream, ClientIdentity viewer)
+    {
+        var channel = Hold(stream, viewer);
+        var deadline = DateTime.UtcNow + _options.HlsWait;
+        while (true)
+        {
+            if (_sessions.TryGet(stream.Id, out var session) && session.Hls?.TryOpen(HlsOutputDirectory.PlaylistName) is { } playlist)
+            {
+                await using (playlist)
+                {
+                    context.Response.StatusCode = StatusCodes.Status200OK;
+                    context.Response.ContentType = "application/vnd.apple.mpegurl";
+                    context.Response.Headers.CacheControl = "no-cache, no-store";
+                    context.Response.Headers.AccessControlAllowOrigin = "*";
+                    await playlist.CopyToAsync(context.Response.Body, context.RequestAborted);
+                }
+
+                return;
+            }
+
+            if (channel.HasEnded || DateTime.UtcNow >= deadline)
+            {
+                context.Response.Headers.RetryAfter = "2";
+                var why = channel.HasEnded ? "the transcoder stopped: " + (session?.LastError ?? "no input") : $"no playlist within {_options.HlsWait.TotalSeconds:0} s";
+                await ApiResults.WriteDetailAsync(context.Response, StatusCodes.Status503ServiceUnavailable, "Transcoded HLS output not ready: " + why);
+                return;
+            }
+
+            await Task.Delay(100, context.RequestAborted);
+        }
+    }
+
+    public async Task ServeFileAsync(HttpContext context, string streamId, string file)
+    {
+        if (!_sessions.TryGet(streamId, out var session) || session.Hls?.TryOpen(file) is not { } stream)
+        {
+            await ApiResults.WriteDetailAsync(context.Response, StatusCodes.Status404NotFound, "Segment not found");
+            return;
+        }
+
+        Touch(streamId);
+        await using (stream)
+        {
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Response.ContentType = file.EndsWith(".ts", StringComparison.Ordinal) ? "video/mp2t" : "video/mp4";
+            context.Response.ContentLength = stream.Length;
+            context.Response.Headers.AccessControlAllowOrigin = "*";
+            await stream.CopyToAsync(context.Response.Body, context.RequestAborted);
+        }
+    }
+
+    public void Dispose()
+    {
+        _sweep.Dispose();
+        lock (_gate)
+        {
+            foreach (var watch in _watches.Values)
+            {
+                _channels.Leave(watch.Channel, watch.Reader, watch.Viewer);
+            }
+
+            _watches.Clear();
+        }
+    }
+
+    // The HLS players of a stream hold its channel as one viewer, for as long as any of them polls.
+    private LiveChannel Hold(StreamRecord stream, ClientIdentity viewer)
+    {
+        lock (_gate)
+        {
+            if (_watches.TryGetValue(stream.Id, out var watch) && !watch.Channel.HasEnded && !watch.Channel.IsStopping)
+            {
+                watch.LastRequest = DateTime.UtcNow;
+                return watch.Channel;
+            }
+
+            if (watch is not null)
+            {
+                _channels.Leave(watch.Channel, watch.Reader, watch.Viewer);
+            }
+
+            var (channel, reader, _) = _channels.Join(stream, viewer);
+            _watches[stream.Id] = new Watch(channel, reader, viewer) { LastRequest = DateTime.UtcNow };
+            return channel;
+        }
+    }
+
+    private void Touch(string streamId)
+    {
+        lock (_gate)
+        {
+            if (_watches.TryGetValue(streamId, out var watch))
+            {
+                watch.LastRequest = DateTime.UtcNow;
+            }
+        }
+    }
+
+    private void Sweep()
+    {
+        lock (_gate)
+        {
+            foreach (var (id, watch) in _watches.ToList())
+            {
+                var removed = !_lifecycle.Streams.TryGet(id, out _);
+                if (removed || watch.Channel.HasEnded || DateTime.UtcNow - watch.LastRequest > _idleAfter)
+                {
+                    _channels.Leave(watch.Channel, watch.Reader, watch.Viewer);
+                    _watches.Remove(id);
+                }
+            }
+        }
+    }
+
+    private sealed class Watch(LiveChannel channel, FanOutReader reader, ClientIdentity viewer)
+    {
+        public LiveChannel Channel { get; } = channel;
+
+        public FanOutReader Reader { get; } = reader;
+
+        public ClientIdentity Viewer { get; } = viewer;
+
+        public DateTime LastRequest { get; set; }
+    }
+}
