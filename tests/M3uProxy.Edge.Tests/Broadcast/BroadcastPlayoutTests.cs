@@ -221,6 +221,32 @@ public sealed class BroadcastPlayoutTests
         Assert.Equal(404, (await sandbox.Proxy.GetAsync("broadcast/n6/live.m3u8")).Status);
     }
 
+    [Fact]
+    public async Task Transcode_PutsAKeyframeAtTheStartOfEverySegment_SoSegmentsLastWhatThePlaylistSays()
+    {
+        await using var sandbox = await BroadcastSandbox.StartAsync();
+
+        var (status, body) = await sandbox.StartAsync("n7", new { stream_url = sandbox.FileUrl, transcode = true, preset = "ultrafast", video_resolution = "160:120", video_bitrate = "300k", segment_duration = 2, duration_seconds = 5 });
+        Assert.True(status == 200, body.ToJsonString());
+        await WaitForStatusAsync(sandbox, "n7", "stopped");
+
+        var playlist = await sandbox.PlaylistAsync("n7");
+        var durations = playlist.Split('\n').Where(l => l.StartsWith("#EXTINF:", StringComparison.Ordinal))
+            .Select(l => double.Parse(l["#EXTINF:".Length..].TrimEnd(','), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(3, durations.Count);
+        Assert.All(durations.Take(2), d => Assert.InRange(d, 1.95, 2.05));
+        Assert.InRange(durations.Sum(), 4.9, 5.1);
+        foreach (var name in BroadcastSandbox.SegmentLines(playlist))
+        {
+            var probe = await ToolProcess.RunAsync(
+                Ffprobe.Path,
+                ["-v", "error", "-select_streams", "v:0", "-read_intervals", "%+#1", "-show_entries", "frame=key_frame,width", "-of", "csv=p=0", Path.Combine(sandbox.Folder("n7"), name)],
+                TimeSpan.FromSeconds(30),
+                Token);
+            Assert.StartsWith("1,160", probe.StandardOutput.Trim(), StringComparison.Ordinal);
+        }
+    }
+
     private const string BroadcastCallbackUserAgent = "M3U-Proxy-Broadcast/1.0";
 
     private static async Task WaitForStatusAsync(BroadcastSandbox sandbox, string networkId, string expected)
