@@ -18,8 +18,6 @@ namespace M3uProxy.Edge.Hls;
 /// </summary>
 internal sealed class HlsSegmentHandler
 {
-    private const int CopyBufferSize = 64 * 1024;
-
     private readonly HlsStreams _streams;
     private readonly SegmentFetcher _fetcher;
     private readonly StreamLifecycle _lifecycle;
@@ -74,30 +72,26 @@ internal sealed class HlsSegmentHandler
             return;
         }
 
-        long sent;
+        var served = new ServedBytes(client, stream, _metrics, _time);
         if (fetch.Segment is { } segment)
         {
             var response = context.Response;
             Apply(response, segment.StatusCode, segment.ContentType, segment.ContentRange, url);
             response.ContentLength = segment.Body.Length;
             await response.Body.WriteAsync(segment.Body, context.RequestAborted);
-            sent = segment.Body.Length;
+            served.Add(segment.Body.Length);
         }
-        else
+        else if (await StreamThroughAsync(context, fetch, url, served) == CopyResult.Canceled)
         {
-            sent = await StreamThroughAsync(context, fetch, url);
+            return;
         }
 
-        _metrics.BytesServed(sent);
-        var now = _time.GetUtcNow();
-        client?.AddBytes(sent, now);
         client?.AddSegment();
-        stream?.AddBytes(sent);
         stream?.AddSegments(1);
-        stream?.Touch(now);
+        stream?.Touch(_time.GetUtcNow());
     }
 
-    private async Task<long> StreamThroughAsync(HttpContext context, SegmentFetch fetch, string url)
+    private async Task<CopyResult> StreamThroughAsync(HttpContext context, SegmentFetch fetch, string url, ServedBytes served)
     {
         fetch.TryClaim(out var upstream);
         using (upstream)
@@ -110,13 +104,12 @@ internal sealed class HlsSegmentHandler
                 response.ContentLength = length;
             }
 
-            long sent = 0;
             if (fetch.Prefix is { } prefix)
             {
                 try
                 {
                     await response.Body.WriteAsync(prefix.AsMemory(0, fetch.PrefixLength), context.RequestAborted);
-                    sent += fetch.PrefixLength;
+                    served.Add(fetch.PrefixLength);
                 }
                 finally
                 {
@@ -124,41 +117,9 @@ internal sealed class HlsSegmentHandler
                 }
             }
 
-            var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
-            var reading = false;
-            try
-            {
-                while (true)
-                {
-                    reading = true;
-                    var read = await upstream.Body.ReadAsync(buffer, context.RequestAborted);
-                    reading = false;
-                    if (read == 0)
-                    {
-                        break;
-                    }
-
-                    await response.Body.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
-                    sent += read;
-                }
-            }
-            catch (Exception exception) when (exception is IOException or HttpRequestException && !context.RequestAborted.IsCancellationRequested)
-            {
-                // A player that went away is not an upstream error.
-                if (reading)
-                {
-                    _metrics.UpstreamError(nameof(UpstreamFailure.Read));
-                }
-
-                // Headers are gone already: end the response so the player sees a broken segment, not a short one.
-                context.Abort();
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-
-            return sent;
+            var copy = await BodyCopier.CopyAsync(upstream.Body, response.Body, served, progress: null, context.RequestAborted);
+            copy.Report(context, _metrics);
+            return copy.Result;
         }
     }
 

@@ -115,6 +115,7 @@ internal sealed partial class LiveDelivery
     private async Task CopyToViewerAsync(HttpContext context, FanOutBuffer buffer, FanOutReader reader, StreamRecord stream, ClientRecord client, CancellationToken cancellationToken)
     {
         var writer = context.Response.BodyWriter;
+        var served = new ServedBytes(client, stream, _metrics, _time);
         var progress = _watchdog.Watch(context);
         try
         {
@@ -136,10 +137,7 @@ internal sealed partial class LiveDelivery
                         progress.Begin();
                         var flush = await writer.FlushAsync(cancellationToken);
                         progress.End();
-                        var now = _time.GetUtcNow();
-                        client.AddBytes(data.Length, now);
-                        stream.AddBytes(data.Length);
-                        _metrics.BytesServed(data.Length);
+                        served.Add(data.Length);
                         if (flush.IsCompleted || flush.IsCanceled)
                         {
                             return;

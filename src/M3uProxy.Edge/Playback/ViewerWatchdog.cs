@@ -1,3 +1,4 @@
+using M3uProxy.Edge.Clients;
 using M3uProxy.Edge.Configuration;
 
 namespace M3uProxy.Edge.Playback;
@@ -68,28 +69,5 @@ internal sealed class ViewerWatchdog : BackgroundService
     {
         _timer.Dispose();
         base.Dispose();
-    }
-}
-
-/// <summary>One viewer's write timing, read by <see cref="ViewerWatchdog"/>.</summary>
-internal sealed class WriteProgress(HttpContext context, TimeProvider time)
-{
-    private long _writeStarted;
-
-    /// <summary>True after the watchdog ended this viewer for making no progress.</summary>
-    public bool TimedOut { get; private set; }
-
-    public void Begin() => Volatile.Write(ref _writeStarted, time.GetTimestamp());
-
-    public void End() => Volatile.Write(ref _writeStarted, 0);
-
-    internal void AbortIfStuck(TimeSpan timeout)
-    {
-        var started = Volatile.Read(ref _writeStarted);
-        if (started != 0 && time.GetElapsedTime(started) > timeout)
-        {
-            TimedOut = true;
-            context.Abort();
-        }
     }
 }

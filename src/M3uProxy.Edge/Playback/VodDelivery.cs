@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using M3uProxy.Edge.Clients;
 using M3uProxy.Edge.Configuration;
@@ -17,8 +16,6 @@ namespace M3uProxy.Edge.Playback;
 /// </summary>
 internal sealed partial class VodDelivery
 {
-    private const int CopyBufferSize = 64 * 1024;
-
     private readonly ConcurrentDictionary<(string Client, string Stream), CancellationTokenSource> _active = new();
     private readonly UpstreamClient _upstream;
     private readonly ViewerWatchdog _watchdog;
@@ -132,15 +129,27 @@ internal sealed partial class VodDelivery
         long sent = 0;
         var attempts = 0;
         var current = first;
-        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        var served = new ServedBytes(client, stream, _metrics, _time);
         var progress = _watchdog.Watch(context);
         try
         {
             while (true)
             {
-                var ended = await CopyBodyAsync(context, current, buffer, progress, stream, client, cancellationToken);
-                sent += ended.Bytes;
-                if (expected is null ? ended.Clean : sent >= expected)
+                var copy = await BodyCopier.CopyAsync(current.Body, context.Response.Body, served, progress, cancellationToken);
+                sent += copy.Bytes;
+                if (copy.Result == CopyResult.Canceled)
+                {
+                    throw new OperationCanceledException(null, copy.Error, cancellationToken);
+                }
+
+                if (copy.Result == CopyResult.OutputError)
+                {
+                    copy.Report(context, _metrics);
+                    return;
+                }
+
+                copy.Report(context, _metrics, abort: false); // an input error is counted here and resumed below
+                if (expected is null ? copy.Result == CopyResult.Success : sent >= expected)
                 {
                     return; // a clean end is the end: never retried
                 }
@@ -171,7 +180,6 @@ internal sealed partial class VodDelivery
         finally
         {
             _watchdog.Forget(progress);
-            ArrayPool<byte>.Shared.Return(buffer);
             if (!ReferenceEquals(current, first))
             {
                 current?.Dispose();
@@ -198,39 +206,6 @@ internal sealed partial class VodDelivery
         catch (UpstreamException)
         {
             return null;
-        }
-    }
-
-    private async Task<(long Bytes, bool Clean)> CopyBodyAsync(
-        HttpContext context, UpstreamResponse upstream, byte[] buffer, WriteProgress progress, StreamRecord stream, ClientRecord client, CancellationToken cancellationToken)
-    {
-        long copied = 0;
-        var body = context.Response.Body;
-        while (true)
-        {
-            int read;
-            try
-            {
-                read = await upstream.Body.ReadAsync(buffer, cancellationToken);
-            }
-            catch (Exception exception) when (exception is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
-            {
-                _metrics.UpstreamError(nameof(UpstreamFailure.Read));
-                return (copied, false);
-            }
-
-            if (read == 0)
-            {
-                return (copied, true);
-            }
-
-            progress.Begin();
-            await body.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-            progress.End();
-            copied += read;
-            client.AddBytes(read, _time.GetUtcNow());
-            stream.AddBytes(read);
-            _metrics.BytesServed(read);
         }
     }
 
