@@ -9,7 +9,7 @@ internal static class ClientEndpoints
     {
         routes.MapDelete("/hls/{streamId}/clients/{clientId}", (string streamId, string clientId, StreamLifecycle lifecycle) =>
         {
-            if (lifecycle.Clients.TryGet(clientId, out var client))
+            if (lifecycle.TryGetClient(clientId, out var client))
             {
                 lifecycle.DisconnectClient(client);
             }

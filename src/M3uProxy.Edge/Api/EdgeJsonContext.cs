@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using M3uProxy.Edge.Api.Models;
-using M3uProxy.Edge.Webhooks;
 
 namespace M3uProxy.Edge.Api;
 
@@ -31,18 +30,18 @@ namespace M3uProxy.Edge.Api;
 [JsonSerializable(typeof(DetailedStatsResponse))]
 [JsonSerializable(typeof(PerformanceStatsResponse))]
 [JsonSerializable(typeof(JsonObject))]
-[JsonSerializable(typeof(WebhookAddedResponse))]
-[JsonSerializable(typeof(WebhookListResponse))]
-[JsonSerializable(typeof(WebhookTestResponse))]
 internal sealed partial class EdgeJsonContext : JsonSerializerContext
 {
     /// <summary>
     /// The context every response uses. Like Python's JSON encoder it does not escape <c>+</c>,
     /// <c>&amp;</c> or non-ASCII text (the payloads are JSON API answers, never embedded in HTML).
     /// </summary>
-    public static EdgeJsonContext Api { get; } = new(new JsonSerializerOptions
+    public static EdgeJsonContext Api { get; } = new(CreateOptions());
+
+    /// <summary>The options of every answer; a feature with its own context (Webhooks) builds it on these.</summary>
+    public static JsonSerializerOptions CreateOptions() => new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    });
+    };
 }

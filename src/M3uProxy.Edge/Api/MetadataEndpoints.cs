@@ -105,7 +105,7 @@ internal static class MetadataEndpoints
                 continue;
             }
 
-            var stopData = EventData.Stopped("metadata_filter_deletion", stream,
+            var stopData = new StopReason("metadata_filter_deletion",
                 new() { ["filter_field"] = field, ["filter_value"] = value, ["was_transcoded"] = false });
             if (force)
             {
@@ -146,7 +146,7 @@ internal static class MetadataEndpoints
         if (oldest is not null)
         {
             var age = Math.Round((time.GetUtcNow() - oldest.CreatedAt).TotalSeconds, 3);
-            var stopData = EventData.Stopped("oldest_stream_deletion", oldest,
+            var stopData = new StopReason("oldest_stream_deletion",
                 new() { ["filter_field"] = field, ["filter_value"] = value, ["was_transcoded"] = false, ["stream_age_seconds"] = age });
             if (lifecycle.RemoveStream(oldest, stopData))
             {

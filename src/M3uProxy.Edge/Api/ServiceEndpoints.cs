@@ -1,7 +1,8 @@
 using M3uProxy.Edge.Api.Models;
 using M3uProxy.Edge.Configuration;
-using M3uProxy.Edge.Hosting;
+using M3uProxy.Edge.Metrics;
 using M3uProxy.Edge.Tools;
+using M3uProxy.Edge.Upstream;
 
 namespace M3uProxy.Edge.Api;
 

@@ -2,8 +2,8 @@ using M3uProxy.Edge.Api.Models;
 using M3uProxy.Edge.Clients;
 using M3uProxy.Edge.Configuration;
 using M3uProxy.Edge.FanOut;
-using M3uProxy.Edge.Hosting;
 using M3uProxy.Edge.Lifecycle;
+using M3uProxy.Edge.Metrics;
 using M3uProxy.Edge.Streams;
 using M3uProxy.Edge.Upstream;
 
@@ -30,15 +30,15 @@ internal sealed class StatsBuilder
     }
 
     public IEnumerable<StreamRecord> ListedStreams()
-        => _lifecycle.Streams.Snapshot().Where(s => !s.Definition.IsVariant).OrderBy(s => s.CreatedAt);
+        => _lifecycle.StreamSnapshot().Where(s => !s.Definition.IsVariant).OrderBy(s => s.CreatedAt);
 
     public IEnumerable<ClientRecord> ConnectedClients()
-        => _lifecycle.Clients.Snapshot().Where(c => c.IsConnected).OrderBy(c => c.CreatedAt);
+        => _lifecycle.ClientSnapshot().Where(c => c.IsConnected).OrderBy(c => c.CreatedAt);
 
     public ProxyStats Proxy()
     {
-        var streams = _lifecycle.Streams.Snapshot();
-        var clients = _lifecycle.Clients.Snapshot();
+        var streams = _lifecycle.StreamSnapshot();
+        var clients = _lifecycle.ClientSnapshot();
         var listed = streams.Where(s => !s.Definition.IsVariant).ToList();
         return new ProxyStats(
             TotalStreams: listed.Count,
@@ -110,7 +110,7 @@ internal sealed class StatsBuilder
     {
         var retired = stream.RetiredVariants;
         long bytes = stream.TotalBytesServed + retired.Bytes, segments = stream.TotalSegmentsServed + retired.Segments, errors = stream.ErrorCount + retired.Errors;
-        foreach (var other in _lifecycle.Streams.Snapshot())
+        foreach (var other in _lifecycle.StreamSnapshot())
         {
             if (other.Definition.ParentStreamId == stream.Id)
             {

@@ -1,6 +1,5 @@
 using M3uProxy.Edge.Api.Models;
 using M3uProxy.Edge.Lifecycle;
-using M3uProxy.Edge.Metrics;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace M3uProxy.Edge.Api;
@@ -29,7 +28,7 @@ internal static class StatsEndpoints
         routes.MapGet("/stats/clients", ListClients);
         routes.MapGet("/clients", ListClients);
         routes.MapGet("/clients/{clientId}", (string clientId, StreamLifecycle lifecycle) =>
-            lifecycle.Clients.TryGet(clientId, out var client)
+            lifecycle.TryGetClient(clientId, out var client)
                 ? TypedResults.Json(new ClientDetailResponse(StatsBuilder.Client(client)), EdgeJsonContext.Api.ClientDetailResponse)
                 : ApiResults.Detail(StatusCodes.Status404NotFound, "Client not found"));
         routes.MapGet("/stats/detailed", (StatsBuilder stats, OperationalStats figures) =>

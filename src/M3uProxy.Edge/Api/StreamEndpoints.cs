@@ -20,7 +20,7 @@ internal static class StreamEndpoints
         });
         routes.MapGet("/streams/{streamId}", (string streamId, StreamLifecycle lifecycle, StatsBuilder stats, ITranscodingStatus transcoding) =>
         {
-            if (!TryGetListed(lifecycle, streamId, out var stream))
+            if (!lifecycle.TryGetListed(streamId, out var stream))
             {
                 return ApiResults.StreamNotFound();
             }
@@ -30,20 +30,17 @@ internal static class StreamEndpoints
         });
         routes.MapDelete("/streams/{streamId}", (string streamId, StreamLifecycle lifecycle) =>
         {
-            if (!TryGetListed(lifecycle, streamId, out var stream))
+            if (!lifecycle.TryGetListed(streamId, out var stream))
             {
                 return ApiResults.StreamNotFound();
             }
 
-            lifecycle.RemoveStream(stream, EventData.Stopped("manual_deletion", stream, new() { ["was_transcoded"] = stream.Definition.IsTranscoded }));
+            lifecycle.RemoveStream(stream, new StopReason("manual_deletion", new() { ["was_transcoded"] = stream.Definition.IsTranscoded }));
             return ApiResults.Message($"Stream {streamId} deleted");
         });
         routes.MapMetadataEndpoints();
         return routes;
     }
-
-    public static bool TryGetListed(StreamLifecycle lifecycle, string streamId, out StreamRecord stream)
-        => lifecycle.Streams.TryGet(streamId, out stream) && !stream.Definition.IsVariant;
 
     private static Task<IResult> CreateAsync(HttpContext context, StreamLifecycle lifecycle, EventBus events, ProxySettings settings)
         => RequestBody.HandleJsonAsync(context, settings.MaxRequestBodyBytes, CreateStreamRequest.Read, request => Create(request, lifecycle, events, settings));

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using M3uProxy.Edge.Api;
 using M3uProxy.Edge.Configuration;
 using M3uProxy.Edge.Upstream;
 using M3uProxy.Edge.Webhooks;

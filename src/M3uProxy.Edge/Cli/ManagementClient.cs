@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using M3uProxy.Edge.Hosting;
+using M3uProxy.Edge.Configuration;
 
 namespace M3uProxy.Edge.Cli;
 

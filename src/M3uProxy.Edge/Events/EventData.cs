@@ -57,15 +57,13 @@ internal static class EventData
         ["metadata"] = Metadata(stream.Definition.Metadata),
     };
 
-    /// <summary><c>stream_stopped</c> data: the reason first, then <paramref name="extra"/>'s keys in order, then the metadata.</summary>
-    public static JsonObject Stopped(string reason, StreamRecord stream, JsonObject? extra = null)
+    /// <summary><c>stream_stopped</c> data: the reason first, then its extra keys in order, then the metadata.</summary>
+    public static JsonObject Stopped(StopReason reason, StreamRecord stream)
     {
-        var data = new JsonObject { ["reason"] = reason };
-        foreach (var key in extra?.Select(p => p.Key).ToList() ?? [])
+        var data = new JsonObject { ["reason"] = reason.Reason };
+        foreach (var (key, value) in reason.Extra ?? [])
         {
-            var value = extra![key];
-            extra.Remove(key);
-            data[key] = value;
+            data[key] = value?.DeepClone();
         }
 
         data["metadata"] = Metadata(stream.Definition.Metadata);

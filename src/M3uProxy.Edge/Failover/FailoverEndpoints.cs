@@ -18,7 +18,7 @@ internal static class FailoverEndpoints
     {
         routes.MapPost("/streams/{streamId}/failover", async (string streamId, StreamLifecycle lifecycle, FailoverCoordinator failover, HttpContext context) =>
         {
-            if (!StreamEndpoints.TryGetListed(lifecycle, streamId, out var stream))
+            if (!lifecycle.TryGetListed(streamId, out var stream))
             {
                 return ApiResults.StreamNotFound();
             }

@@ -3,9 +3,9 @@ using M3uProxy.Edge.Api;
 using M3uProxy.Edge.Api.Validation;
 using M3uProxy.Edge.Clients;
 using M3uProxy.Edge.Configuration;
+using M3uProxy.Edge.Http;
 using M3uProxy.Edge.Lifecycle;
 using M3uProxy.Edge.Metrics;
-using M3uProxy.Edge.Playback;
 using M3uProxy.Edge.Upstream;
 
 namespace M3uProxy.Edge.Hls;
@@ -55,12 +55,12 @@ internal sealed class HlsSegmentHandler
         }
 
         // The stream may have been reaped while a player still holds its URLs: fetch with defaults then.
-        _lifecycle.Streams.TryGet(streamId, out var stream);
+        _lifecycle.TryGetStream(streamId, out var stream);
         var top = _streams.TopOf(streamId);
         var client = top is null ? null : _lifecycle.RegisterClient(top, clientId, ClientIdentity.From(context));
         var definition = stream?.Definition;
         var fetch = await _fetcher.FetchAsync(
-            new SegmentKey(url, VodDelivery.ClientRange(context.Request)),
+            new SegmentKey(url, ContentRange.SingleRangeOf(context.Request)),
             definition?.UserAgent ?? _settings.DefaultUserAgent,
             definition?.Headers ?? new Dictionary<string, string>(),
             context.RequestAborted);

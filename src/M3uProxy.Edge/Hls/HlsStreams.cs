@@ -1,5 +1,4 @@
 using M3uProxy.Edge.Api;
-using M3uProxy.Edge.Configuration;
 using M3uProxy.Edge.Http;
 using M3uProxy.Edge.Lifecycle;
 using M3uProxy.Edge.Streams;
@@ -18,14 +17,14 @@ internal sealed class HlsStreams
     private readonly StreamLifecycle _lifecycle;
     private readonly ApiTokenValidator _tokens;
     private readonly UrlSigner _signer;
-    private readonly ProxySettings _settings;
+    private readonly AdHocStreams _adHoc;
 
-    public HlsStreams(StreamLifecycle lifecycle, ApiTokenValidator tokens, UrlSigner signer, ProxySettings settings)
+    public HlsStreams(StreamLifecycle lifecycle, ApiTokenValidator tokens, UrlSigner signer, AdHocStreams adHoc)
     {
         _lifecycle = lifecycle;
         _tokens = tokens;
         _signer = signer;
-        _settings = settings;
+        _adHoc = adHoc;
     }
 
     /// <summary>The stream whose playlist to serve and its top-level stream; null after an error answer was written.</summary>
@@ -35,7 +34,7 @@ internal sealed class HlsStreams
         var url = query["url"].ToString();
         if (url.Length == 0)
         {
-            if (StreamEndpoints.TryGetListed(_lifecycle, streamId, out var listed))
+            if (_lifecycle.TryGetListed(streamId, out var listed))
             {
                 return (listed, listed);
             }
@@ -61,28 +60,26 @@ internal sealed class HlsStreams
             return null;
         }
 
-        if (UpstreamUrlValidator.Validate(url) is { } problem)
+        if (AdHocStreams.Problem(url) is { } problem)
         {
-            await ApiResults.WriteDetailAsync(context.Response, StatusCodes.Status400BadRequest, "Invalid URL provided: " + problem);
+            await ApiResults.WriteDetailAsync(context.Response, StatusCodes.Status400BadRequest, problem);
             return null;
         }
 
         var parentId = query["parent"].ToString();
-        if (parentId.Length > 0 && StreamEndpoints.TryGetListed(_lifecycle, parentId, out var parent))
+        if (parentId.Length > 0 && _lifecycle.TryGetListed(parentId, out var parent))
         {
             return (ChildOf(parent, url), parent);
         }
 
-        var definition = new StreamDefinition(url, [], null, _settings.DefaultUserAgent, new Dictionary<string, string>(), new Dictionary<string, string>(),
-            false, _settings.UseStickySession, SilenceOverrides.None);
-        var created = _lifecycle.Upsert(definition, out _);
+        var created = _adHoc.Create(url, strictLiveTs: false);
         return (created, created);
     }
 
     /// <summary>The listed stream a path id stands for: itself, or a variant's parent.</summary>
     public StreamRecord? TopOf(string streamId)
     {
-        if (!_lifecycle.Streams.TryGet(streamId, out var stream))
+        if (!_lifecycle.TryGetStream(streamId, out var stream))
         {
             return null;
         }
@@ -92,7 +89,7 @@ internal sealed class HlsStreams
             return stream;
         }
 
-        return _lifecycle.Streams.TryGet(parentId, out var parent) && !parent.Definition.IsVariant ? parent : null;
+        return _lifecycle.TryGetStream(parentId, out var parent) && !parent.Definition.IsVariant ? parent : null;
     }
 
     public static Task WriteForbiddenAsync(HttpResponse response)
@@ -107,16 +104,13 @@ internal sealed class HlsStreams
         }
 
         var definition = top.Definition;
-        if (_lifecycle.Streams.TryGet(id, out var existing) && existing.Definition.ParentStreamId == top.Id
+        if (_lifecycle.TryGetStream(id, out var existing) && existing.Definition.ParentStreamId == top.Id
             && existing.Definition.UserAgent == definition.UserAgent && ReferenceEquals(existing.Definition.Headers, definition.Headers))
         {
             return existing;
         }
 
-        // The parent's User-Agent and custom headers too (the reference forgets the headers).
-        var variant = new StreamDefinition(url, [], null, definition.UserAgent, definition.Headers, new Dictionary<string, string>(),
-            false, definition.UseStickySession, SilenceOverrides.None, ParentStreamId: top.Id);
-        var record = _lifecycle.Upsert(variant, out _);
+        var record = _lifecycle.Upsert(StreamDefinition.VariantOf(definition, url), out _);
         // A variant never has clients of its own: it must not announce a stream_stopped when reaped.
         record.TryClaimStopped();
         return record;

@@ -40,7 +40,11 @@ internal static class EdgeApp
         builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, settings));
         ConfigureLogging(builder.Logging, settings);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, EdgeJsonContext.Api));
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, EdgeJsonContext.Api);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(1, WebhookJsonContext.Webhooks);
+        });
         AddProxyServices(builder.Services, configuration, timeProvider ?? TimeProvider.System, upstreamTls);
 
         var app = builder.Build();
@@ -118,6 +122,7 @@ internal static class EdgeApp
         services.AddSingleton<ClientRegistry>();
         services.AddSingleton<EventBus>();
         services.AddSingleton<StreamLifecycle>();
+        services.AddSingleton<AdHocStreams>();
         services.AddSingleton<StatsBuilder>();
         services.AddSingleton<ControlHttpClient>();
         services.AddTools();
@@ -138,7 +143,9 @@ internal static class EdgeApp
         services.AddSingleton<VodHead>();
         services.AddHostedService<StreamReaper>();
         services.AddSingleton<ProxyMetrics>();
-        services.AddSingleton<ProxyGauges>();
+        services.AddSingleton<IGaugeSet, ProxyGauges>();
+        services.AddSingleton<IGaugeSet, UpstreamGauges>();
+        services.AddSingleton<IGaugeSet, WebhookGauges>();
         services.AddSingleton<MetricsCollector>();
         services.AddSingleton<ThroughputSampler>();
         services.AddSingleton<OperationalStats>();

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using M3uProxy.Edge.Clients;
 using M3uProxy.Edge.Configuration;
 using M3uProxy.Edge.Events;
@@ -32,9 +31,27 @@ internal sealed class StreamLifecycle
         _logger = logger;
     }
 
+    /// <summary>The registry itself, for tests and diagnostics; the server reads through the methods below.</summary>
     public IStreamRegistry Streams => _streams;
 
+    /// <summary>The client registry itself, for tests and diagnostics; the server reads through the methods below.</summary>
     public ClientRegistry Clients => _clients;
+
+    // Reads take no lock: the registries are concurrent, and a record read may be removed a moment
+    // later either way (RegisterClient checks again under the lock).
+    public bool TryGetStream(string streamId, out StreamRecord stream) => _streams.TryGet(streamId, out stream);
+
+    /// <summary>A stream the API lists: registered and not an HLS variant (variants are reached through their parent).</summary>
+    public bool TryGetListed(string streamId, out StreamRecord stream)
+        => _streams.TryGet(streamId, out stream) && !stream.Definition.IsVariant;
+
+    public bool TryGetClient(string clientId, out ClientRecord client) => _clients.TryGet(clientId, out client);
+
+    /// <summary>A point-in-time copy of every stream, variants included.</summary>
+    public IReadOnlyList<StreamRecord> StreamSnapshot() => _streams.Snapshot();
+
+    /// <summary>A point-in-time copy of every client.</summary>
+    public IReadOnlyList<ClientRecord> ClientSnapshot() => _clients.Snapshot();
 
     public StreamRecord Upsert(StreamDefinition definition, out StreamUpsertOutcome outcome)
     {
@@ -93,13 +110,13 @@ internal sealed class StreamLifecycle
 
     /// <summary>
     /// Removes a stream: claims its <c>stream_stopped</c>, ends its viewers, removes its clients
-    /// and publishes the event with <paramref name="stopData"/>. False when it was already gone.
+    /// and publishes <c>stream_stopped</c> with <paramref name="reason"/>. False when it was already gone.
     /// </summary>
-    public bool RemoveStream(StreamRecord stream, JsonObject stopData)
+    public bool RemoveStream(StreamRecord stream, StopReason reason)
     {
         lock (_gate)
         {
-            return RemoveCore(stream, stopData);
+            return RemoveCore(stream, reason);
         }
     }
 
@@ -108,7 +125,7 @@ internal sealed class StreamLifecycle
     /// the stream (without ending its lifetime), then removes the stream only if nobody else
     /// watches it. Atomic, so a client joining meanwhile is either counted or never joins.
     /// </summary>
-    public bool RemoveStreamIfUnwatched(StreamRecord stream, string? leavingClientId, JsonObject stopData, out int remainingClients)
+    public bool RemoveStreamIfUnwatched(StreamRecord stream, string? leavingClientId, StopReason reason, out int remainingClients)
     {
         lock (_gate)
         {
@@ -118,11 +135,11 @@ internal sealed class StreamLifecycle
             }
 
             remainingClients = stream.ClientCount;
-            return remainingClients == 0 && RemoveCore(stream, stopData);
+            return remainingClients == 0 && RemoveCore(stream, reason);
         }
     }
 
-    private bool RemoveCore(StreamRecord stream, JsonObject stopData)
+    private bool RemoveCore(StreamRecord stream, StopReason reason)
     {
         if (!_streams.TryRemove(stream))
         {
@@ -140,12 +157,11 @@ internal sealed class StreamLifecycle
         }
 
         stream.EndViewers();
-        var reason = stopData["reason"]?.GetValue<string>() ?? "unknown";
-        LifecycleLog.StreamRemoved(_logger, stream.Id, reason);
+        LifecycleLog.StreamRemoved(_logger, stream.Id, reason.Reason);
         if (ownsStop)
         {
-            _events.Publish(EventType.StreamStopped, stream.Id, stopData);
-            LifecycleLog.StreamStopped(_logger, stream.Id, reason);
+            _events.Publish(EventType.StreamStopped, stream.Id, EventData.Stopped(reason, stream));
+            LifecycleLog.StreamStopped(_logger, stream.Id, reason.Reason);
         }
 
         return true;
@@ -202,7 +218,7 @@ internal sealed class StreamLifecycle
                 return false;
             }
 
-            return RemoveCore(stream, EventData.Stopped("inactive_timeout", stream, new() { ["timeout_seconds"] = _settings.StreamTimeoutSeconds }));
+            return RemoveCore(stream, new StopReason("inactive_timeout", new() { ["timeout_seconds"] = _settings.StreamTimeoutSeconds }));
         }
     }
 
@@ -213,7 +229,7 @@ internal sealed class StreamLifecycle
         LifecycleLog.ShuttingDown(_logger, streams.Count);
         foreach (var stream in streams)
         {
-            RemoveStream(stream, EventData.Stopped(reason, stream));
+            RemoveStream(stream, new StopReason(reason));
         }
 
         return streams.Count;

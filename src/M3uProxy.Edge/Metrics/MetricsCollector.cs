@@ -19,9 +19,9 @@ internal sealed class MetricsCollector : IDisposable
     private readonly ConcurrentDictionary<Instrument, InstrumentState> _instruments = new();
     private readonly Lock _collectGate = new();
 
-    public MetricsCollector(IMeterFactory factory, ProxyMetrics metrics, ProxyGauges gauges)
+    public MetricsCollector(IMeterFactory factory, ProxyMetrics metrics, IEnumerable<IGaugeSet> gauges)
     {
-        // The metrics and gauges are parameters so that their instruments exist before listening starts.
+        // The metrics and every feature's gauges are parameters so that their instruments exist before listening starts.
         _ = metrics;
         _ = gauges;
         _factory = factory;

@@ -6,7 +6,8 @@ namespace M3uProxy.Edge.Metrics;
 /// The proxy's pushed instruments (counters), on a <see cref="Meter"/> from the host's
 /// <see cref="IMeterFactory"/> so that each app instance (and each test host) has its own.
 /// Adding to an untagged counter allocates nothing, so the byte counter sits on the copy loops.
-/// Gauges that read live state are in <see cref="ProxyGauges"/>.
+/// Gauges that read live state are registered by the feature that owns the state (an
+/// <see cref="IGaugeSet"/>); the names every reader shares are here.
 /// </summary>
 internal sealed class ProxyMetrics
 {
@@ -16,6 +17,9 @@ internal sealed class ProxyMetrics
     public const string UpstreamErrorsName = "m3u_proxy.upstream.errors";
     public const string StreamFailuresName = "m3u_proxy.stream.failures";
     public const string WebhookDeliveriesName = "m3u_proxy.webhook.deliveries";
+    public const string UpstreamConnectionsName = "m3u_proxy.upstream.connections";
+    public const string WebhookQueueName = "m3u_proxy.webhook.queue";
+    public const string WebhookDroppedName = "m3u_proxy.webhook.dropped";
 
     private readonly Counter<long> _bytesServed;
     private readonly Counter<long> _failovers;

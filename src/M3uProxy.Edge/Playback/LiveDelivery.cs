@@ -2,6 +2,7 @@ using System.Buffers;
 using M3uProxy.Edge.Clients;
 using M3uProxy.Edge.Configuration;
 using M3uProxy.Edge.FanOut;
+using M3uProxy.Edge.Http;
 using M3uProxy.Edge.Metrics;
 using M3uProxy.Edge.Streams;
 

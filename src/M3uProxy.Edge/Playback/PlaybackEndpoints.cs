@@ -22,10 +22,10 @@ internal static class PlaybackEndpoints
     }
 
     private static async Task ServeAsync(
-        HttpContext context, string streamId, StreamLifecycle lifecycle, ApiTokenValidator tokens, ProxySettings settings,
+        HttpContext context, string streamId, StreamLifecycle lifecycle, ApiTokenValidator tokens, ProxySettings settings, AdHocStreams adHoc,
         LiveDelivery live, VodDelivery vod, VodHead head)
     {
-        var stream = await ResolveStreamAsync(context, streamId, lifecycle, tokens, settings);
+        var stream = await ResolveStreamAsync(context, streamId, lifecycle, tokens, settings, adHoc);
         if (stream is null)
         {
             return;
@@ -92,12 +92,13 @@ internal static class PlaybackEndpoints
         }
     }
 
-    private static async Task<StreamRecord?> ResolveStreamAsync(HttpContext context, string streamId, StreamLifecycle lifecycle, ApiTokenValidator tokens, ProxySettings settings)
+    private static async Task<StreamRecord?> ResolveStreamAsync(
+        HttpContext context, string streamId, StreamLifecycle lifecycle, ApiTokenValidator tokens, ProxySettings settings, AdHocStreams adHoc)
     {
         var url = context.Request.Query["url"].ToString();
         if (url.Length == 0)
         {
-            if (StreamEndpoints.TryGetListed(lifecycle, streamId, out var existing))
+            if (lifecycle.TryGetListed(streamId, out var existing))
             {
                 return existing;
             }
@@ -112,15 +113,13 @@ internal static class PlaybackEndpoints
             return null;
         }
 
-        if (UpstreamUrlValidator.Validate(url) is { } problem)
+        if (AdHocStreams.Problem(url) is { } problem)
         {
-            await ApiResults.WriteDetailAsync(context.Response, StatusCodes.Status400BadRequest, "Invalid URL provided: " + problem);
+            await ApiResults.WriteDetailAsync(context.Response, StatusCodes.Status400BadRequest, problem);
             return null;
         }
 
-        var definition = new StreamDefinition(url, [], null, settings.DefaultUserAgent, new Dictionary<string, string>(), new Dictionary<string, string>(),
-            settings.StrictLiveTs, settings.UseStickySession, SilenceOverrides.None);
-        return lifecycle.Upsert(definition, out _);
+        return adHoc.Create(url, settings.StrictLiveTs);
     }
 
     /// <summary>
@@ -137,7 +136,7 @@ internal static class PlaybackEndpoints
         }
 
         var derived = StreamIds.DeriveClientId(identity.IpAddress, identity.UserAgent, stream.Id, identity.Username);
-        if (isLive && lifecycle.Clients.TryGet(derived, out var existing) && existing.OpenResponses > 0)
+        if (isLive && lifecycle.TryGetClient(derived, out var existing) && existing.OpenResponses > 0)
         {
             return $"{derived}_{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4))}";
         }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using M3uProxy.Edge.Clients;
 using M3uProxy.Edge.Configuration;
+using M3uProxy.Edge.Http;
 using M3uProxy.Edge.Metrics;
 using M3uProxy.Edge.Streams;
 using M3uProxy.Edge.Upstream;
@@ -68,7 +69,7 @@ internal sealed partial class VodDelivery
     {
         var definition = stream.Definition;
         var url = stream.EffectiveUrl;
-        var clientRange = ClientRange(context.Request);
+        var clientRange = ContentRange.SingleRangeOf(context.Request);
         UpstreamResponse upstream;
         try
         {
@@ -207,13 +208,6 @@ internal sealed partial class VodDelivery
         {
             return null;
         }
-    }
-
-    /// <summary>The client's Range when it is a single <c>bytes=</c> range (anything else is not forwarded).</summary>
-    internal static string? ClientRange(HttpRequest request)
-    {
-        var range = request.Headers.Range.ToString();
-        return range.StartsWith("bytes=", StringComparison.OrdinalIgnoreCase) && !range.Contains(',', StringComparison.Ordinal) ? range : null;
     }
 
     private static void CopyHeader(UpstreamResponse upstream, HttpResponse response, string name)

@@ -1,3 +1,4 @@
+using M3uProxy.Edge.Http;
 using M3uProxy.Edge.Streams;
 using M3uProxy.Edge.Upstream;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using M3uProxy.Edge.Configuration;
 
 namespace M3uProxy.Edge.Streams;
 
@@ -41,4 +42,17 @@ internal sealed record StreamDefinition(
 
     [JsonIgnore]
     public bool HasFailover => FailoverUrls.Count > 0 || FailoverResolverUrl is not null;
+
+    /// <summary>A stream from a bare URL (the <c>?url=</c> routes): no failover, headers or metadata; the default User-Agent.</summary>
+    public static StreamDefinition ForUrl(string url, ProxySettings settings, bool strictLiveTs)
+        => new(url, [], null, settings.DefaultUserAgent, new Dictionary<string, string>(), new Dictionary<string, string>(),
+            strictLiveTs, settings.UseStickySession, SilenceOverrides.None);
+
+    /// <summary>
+    /// A child playlist of <paramref name="parent"/> (an HLS variant, hidden from listings): the parent's
+    /// User-Agent and custom headers (the reference forgets the headers), nothing else.
+    /// </summary>
+    public static StreamDefinition VariantOf(StreamDefinition parent, string url)
+        => new(url, [], null, parent.UserAgent, parent.Headers, new Dictionary<string, string>(),
+            false, parent.UseStickySession, SilenceOverrides.None, ParentStreamId: parent.Id);
 }

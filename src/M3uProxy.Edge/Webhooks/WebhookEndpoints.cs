@@ -16,7 +16,7 @@ internal static class WebhookEndpoints
         routes.MapPost("/webhooks", AddAsync);
         routes.MapGet("/webhooks", (WebhookRegistry webhooks) => TypedResults.Json(
             new WebhookListResponse([.. webhooks.Snapshot().Select(w => w.Config).Select(c => new WebhookInfo(c.Url, Wire(c.Events), c.TimeoutSeconds, c.RetryAttempts))]),
-            EdgeJsonContext.Api.WebhookListResponse));
+            WebhookJsonContext.Webhooks.WebhookListResponse));
         routes.MapDelete("/webhooks", (HttpContext context, WebhookRegistry webhooks) =>
         {
             if (QueryUrl(context) is not { } url)
@@ -40,7 +40,7 @@ internal static class WebhookEndpoints
         webhooks.AddOrUpdate(config);
         return TypedResults.Json(
             new WebhookAddedResponse("Webhook added successfully", config.Url, Wire(config.Events)),
-            EdgeJsonContext.Api.WebhookAddedResponse);
+            WebhookJsonContext.Webhooks.WebhookAddedResponse);
     }
 
     // Synchronous like the reference: the answer comes after the delivery (and its retries) ended,
@@ -64,7 +64,7 @@ internal static class WebhookEndpoints
             ["primary_url"] = "http://example.com/test.m3u8",
         });
         await webhooks.SendNowAsync(config, test, context.RequestAborted);
-        return TypedResults.Json(new WebhookTestResponse($"Test event sent to {url}", test.EventId.ToString("D")), EdgeJsonContext.Api.WebhookTestResponse);
+        return TypedResults.Json(new WebhookTestResponse($"Test event sent to {url}", test.EventId.ToString("D")), WebhookJsonContext.Webhooks.WebhookTestResponse);
     }
 
     private static string? QueryUrl(HttpContext context)

@@ -1,4 +1,3 @@
-using M3uProxy.Edge.Api;
 using M3uProxy.Edge.Events;
 using M3uProxy.Edge.Metrics;
 using M3uProxy.Edge.Upstream;

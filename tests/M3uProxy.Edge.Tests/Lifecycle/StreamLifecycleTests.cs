@@ -131,7 +131,7 @@ public sealed class StreamLifecycleTests
             var client = host.Lifecycle.RegisterClient(stream, $"client_{i}", _viewer)!;
             using var start = new Barrier(2);
             var leave = Task.Run(() => { start.SignalAndWait(); host.Lifecycle.DisconnectClient(client); }, TestContext.Current.CancellationToken);
-            var delete = Task.Run(() => { start.SignalAndWait(); host.Lifecycle.RemoveStream(stream, EventData.Stopped("manual_deletion", stream)); }, TestContext.Current.CancellationToken);
+            var delete = Task.Run(() => { start.SignalAndWait(); host.Lifecycle.RemoveStream(stream, new StopReason("manual_deletion")); }, TestContext.Current.CancellationToken);
             await Task.WhenAll(leave, delete);
 
             Assert.Single(host.EventsOf(EventType.StreamStopped), e => e.StreamId == stream.Id);

@@ -98,7 +98,7 @@ public sealed class StreamStoppedExactlyOnceTests
 
             await RunTogetherAsync(
                 () => lifecycle.DisconnectClient(client),
-                () => lifecycle.RemoveStream(stream, EventData.Stopped("manual_deletion", stream, new() { ["was_transcoded"] = false })));
+                () => lifecycle.RemoveStream(stream, new StopReason("manual_deletion", new() { ["was_transcoded"] = false })));
 
             Assert.Equal(1, StopsOf(race.Proxy, stream.Id));
             Assert.False(lifecycle.Streams.TryGet(stream.Id, out _));
@@ -167,7 +167,7 @@ public sealed class StreamStoppedExactlyOnceTests
             StreamRecord? reposted = null;
             ClientRecord? rejoined = null;
             await RunTogetherAsync(
-                () => lifecycle.RemoveStream(first, EventData.Stopped("manual_deletion", first, new() { ["was_transcoded"] = false })),
+                () => lifecycle.RemoveStream(first, new StopReason("manual_deletion", new() { ["was_transcoded"] = false })),
                 () =>
                 {
                     reposted = lifecycle.Upsert(definition, out _);

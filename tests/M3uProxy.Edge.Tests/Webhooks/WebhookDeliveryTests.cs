@@ -236,7 +236,7 @@ public sealed partial class WebhookDeliveryTests
 
         await receiver.WaitForAsync("/stuck", r => r.Count == 1);
         var stream = proxy.Lifecycle.Streams.Snapshot().Single(s => s.Definition.Url.EndsWith("/5.ts", StringComparison.Ordinal));
-        Assert.True(proxy.Lifecycle.RemoveStream(stream, M3uProxy.Edge.Events.EventData.Stopped("manual_deletion", stream)));
+        Assert.True(proxy.Lifecycle.RemoveStream(stream, new M3uProxy.Edge.Events.StopReason("manual_deletion")));
 
         receiver.Release("/stuck");
         var received = await receiver.WaitForAsync("/stuck", r => r.Count == 4);

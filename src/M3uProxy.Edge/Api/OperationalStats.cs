@@ -1,16 +1,16 @@
 using System.Text.Json.Nodes;
 using M3uProxy.Edge.Api.Models;
 using M3uProxy.Edge.FanOut;
-using M3uProxy.Edge.Hosting;
 using M3uProxy.Edge.Lifecycle;
+using M3uProxy.Edge.Metrics;
 using M3uProxy.Edge.Upstream;
-using M3uProxy.Edge.Webhooks;
 
-namespace M3uProxy.Edge.Metrics;
+namespace M3uProxy.Edge.Api;
 
 /// <summary>
 /// The four objects the reference leaves empty in <c>/stats/detailed</c> and
-/// <c>/stats/performance</c>, filled from the same figures <c>/metrics</c> exports.
+/// <c>/stats/performance</c>, filled from the same figures <c>/metrics</c> exports (the webhook
+/// figures through their gauges, so the API does not reach into the webhook registry).
 /// </summary>
 internal sealed class OperationalStats
 {
@@ -20,10 +20,9 @@ internal sealed class OperationalStats
     private readonly UpstreamClient _upstream;
     private readonly LiveChannelRegistry _channels;
     private readonly FanOutMemory _bufferMemory;
-    private readonly WebhookRegistry _webhooks;
     private readonly Uptime _uptime;
 
-    public OperationalStats(MetricsCollector metrics, ThroughputSampler throughput, StreamLifecycle lifecycle, UpstreamClient upstream, LiveChannelRegistry channels, FanOutMemory bufferMemory, WebhookRegistry webhooks, Uptime uptime)
+    public OperationalStats(MetricsCollector metrics, ThroughputSampler throughput, StreamLifecycle lifecycle, UpstreamClient upstream, LiveChannelRegistry channels, FanOutMemory bufferMemory, Uptime uptime)
     {
         _bufferMemory = bufferMemory;
         _metrics = metrics;
@@ -31,7 +30,6 @@ internal sealed class OperationalStats
         _lifecycle = lifecycle;
         _upstream = upstream;
         _channels = channels;
-        _webhooks = webhooks;
         _uptime = uptime;
     }
 
@@ -50,7 +48,7 @@ internal sealed class OperationalStats
 
     public JsonObject Failovers()
     {
-        var streams = _lifecycle.Streams.Snapshot();
+        var streams = _lifecycle.StreamSnapshot();
         return new()
         {
             ["total_failovers"] = (long)_metrics.Total(ProxyMetrics.FailoversName),
@@ -74,21 +72,20 @@ internal sealed class OperationalStats
             ["fanout_buffer_bytes"] = _bufferMemory.BytesInUse,
             ["fanout_buffer_limit_bytes"] = _bufferMemory.LimitBytes,
             ["fanout_readers_cut_by_memory_limit"] = _bufferMemory.ReadersCut,
-            ["webhook_queue_depth"] = _webhooks.Snapshot().Sum(w => w.Pending),
+            ["webhook_queue_depth"] = (long)_metrics.Total(ProxyMetrics.WebhookQueueName),
         };
     }
 
     public JsonObject Errors()
     {
-        var webhooks = _webhooks.Snapshot();
         return new()
         {
-            ["stream_errors"] = _lifecycle.Streams.Snapshot().Sum(s => s.ErrorCount),
+            ["stream_errors"] = _lifecycle.StreamSnapshot().Sum(s => s.ErrorCount),
             ["upstream_errors"] = (long)_metrics.Total(ProxyMetrics.UpstreamErrorsName),
             ["upstream_errors_by_kind"] = ByTag(ProxyMetrics.UpstreamErrorsName),
             ["stream_failures_by_reason"] = ByTag(ProxyMetrics.StreamFailuresName),
             ["webhook_failures"] = (long)_metrics.Read(ProxyMetrics.WebhookDeliveriesName).Where(s => s.Tags.Any(t => t.Value == "failed")).Sum(s => s.Value),
-            ["webhook_events_dropped"] = webhooks.Sum(w => w.Dropped),
+            ["webhook_events_dropped"] = (long)_metrics.Total(ProxyMetrics.WebhookDroppedName),
         };
     }
 

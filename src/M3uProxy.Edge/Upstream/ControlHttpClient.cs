@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace M3uProxy.Edge.Api;
+namespace M3uProxy.Edge.Upstream;
 
 /// <summary>
 /// The HTTP client for control-plane calls the proxy makes on its own behalf (connection tests,

@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace M3uProxy.Edge.Hosting;
+namespace M3uProxy.Edge.Configuration;
 
 /// <summary>Version strings. <see cref="Api"/> is the reference API level clients feature-detect on.</summary>
 internal static class ProxyVersion

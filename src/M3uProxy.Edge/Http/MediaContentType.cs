@@ -1,4 +1,4 @@
-namespace M3uProxy.Edge.Playback;
+namespace M3uProxy.Edge.Http;
 
 /// <summary>
 /// The Content-Type of a media response: the reference's extension rules made consistent (the

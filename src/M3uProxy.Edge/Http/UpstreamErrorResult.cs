@@ -1,7 +1,7 @@
 using M3uProxy.Edge.Api;
 using M3uProxy.Edge.Upstream;
 
-namespace M3uProxy.Edge.Playback;
+namespace M3uProxy.Edge.Http;
 
 /// <summary>
 /// What a client gets when the upstream fails before the first byte: 504 for a timeout, 502

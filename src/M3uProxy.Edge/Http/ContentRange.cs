@@ -1,11 +1,18 @@
 using System.Globalization;
 
-namespace M3uProxy.Edge.Playback;
+namespace M3uProxy.Edge.Http;
 
 /// <summary>A parsed <c>Content-Range: bytes first-last/total</c> (total may be <c>*</c>).</summary>
 internal readonly record struct ContentRange(long First, long Last, long? Total)
 {
     public long Length => Last - First + 1;
+
+    /// <summary>The client's Range when it is a single <c>bytes=</c> range (anything else is not forwarded).</summary>
+    public static string? SingleRangeOf(HttpRequest request)
+    {
+        var range = request.Headers.Range.ToString();
+        return range.StartsWith("bytes=", StringComparison.OrdinalIgnoreCase) && !range.Contains(',', StringComparison.Ordinal) ? range : null;
+    }
 
     public static bool TryParse(string? value, out ContentRange range)
     {

@@ -1,4 +1,4 @@
-namespace M3uProxy.Edge.Hosting;
+namespace M3uProxy.Edge.Metrics;
 
 /// <summary>When this process started serving, on the injected clock.</summary>
 internal sealed class Uptime
