@@ -14,6 +14,13 @@ internal static class FailoverEndpoints
     private const string NoMechanism = "No failover mechanism configured for this stream (neither failover_urls nor failover_resolver_url)";
     private const string NothingToSwitchTo = "Failover failed - no working failover URLs available";
 
+    public static IServiceCollection AddFailover(this IServiceCollection services)
+    {
+        services.AddSingleton<FailoverResolver>();
+        services.AddSingleton<FailoverCoordinator>();
+        return services;
+    }
+
     public static IEndpointRouteBuilder MapFailoverEndpoints(this IEndpointRouteBuilder routes)
     {
         routes.MapPost("/streams/{streamId}/failover", async (string streamId, StreamLifecycle lifecycle, FailoverCoordinator failover, HttpContext context) =>

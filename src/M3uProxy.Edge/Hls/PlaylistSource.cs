@@ -148,7 +148,7 @@ internal sealed partial class PlaylistSource
 
     private static partial class Log
     {
-        [LoggerMessage(400, LogLevel.Warning, "HLS {StreamId}: playlist {Url} failed: {Error}")]
+        [LoggerMessage(450, LogLevel.Warning, "HLS {StreamId}: playlist {Url} failed: {Error}")]
         public static partial void FetchFailed(ILogger logger, string streamId, string url, string error);
     }
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using M3uProxy.Edge.Api;
 using M3uProxy.Edge.Broadcast;
-using M3uProxy.Edge.Clients;
 using M3uProxy.Edge.Configuration;
 using M3uProxy.Edge.Coordination;
 using M3uProxy.Edge.Events;
@@ -13,7 +12,6 @@ using M3uProxy.Edge.Lifecycle;
 using M3uProxy.Edge.Metrics;
 using M3uProxy.Edge.Monitoring;
 using M3uProxy.Edge.Playback;
-using M3uProxy.Edge.Streams;
 using M3uProxy.Edge.Tools;
 using M3uProxy.Edge.Transcoding;
 using M3uProxy.Edge.Upstream;
@@ -40,11 +38,6 @@ internal static class EdgeApp
         builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, settings));
         ConfigureLogging(builder.Logging, settings);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
-        builder.Services.ConfigureHttpJsonOptions(o =>
-        {
-            o.SerializerOptions.TypeInfoResolverChain.Insert(0, EdgeJsonContext.Api);
-            o.SerializerOptions.TypeInfoResolverChain.Insert(1, WebhookJsonContext.Webhooks);
-        });
         AddProxyServices(builder.Services, configuration, timeProvider ?? TimeProvider.System, upstreamTls);
 
         var app = builder.Build();
@@ -111,50 +104,29 @@ internal static class EdgeApp
         logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning > level ? LogLevel.Warning : level);
     }
 
+    // One line per feature; each AddX() sits beside the feature's MapX().
     private static void AddProxyServices(IServiceCollection services, SettingsLoadResult configuration, TimeProvider time, UpstreamTlsPolicy? upstreamTls)
     {
         services.AddSingleton(time);
         services.AddSingleton(configuration);
         services.AddSingleton(configuration.Settings);
-        services.AddSingleton<Uptime>();
-        services.AddSingleton<ServedTotals>();
-        services.AddSingleton<IStreamRegistry, InMemoryStreamRegistry>();
-        services.AddSingleton<ClientRegistry>();
-        services.AddSingleton<EventBus>();
-        services.AddSingleton<StreamLifecycle>();
-        services.AddSingleton<AdHocStreams>();
-        services.AddSingleton<StatsBuilder>();
-        services.AddSingleton<ControlHttpClient>();
+        services.AddLifecycle();
+        services.AddHttp();
+        services.AddUpstream(upstreamTls);
         services.AddTools();
         services.AddTranscoding();
-        services.AddSingleton<ApiTokenValidator>();
-        services.AddSingleton(sp => new UpstreamClient(sp.GetRequiredService<ProxySettings>(), upstreamTls));
-        services.AddSingleton<FailoverResolver>();
-        services.AddSingleton<FailoverCoordinator>();
-        services.AddSingleton<ChannelMonitors>();
-        services.AddSingleton<IChannelObserver>(sp => sp.GetRequiredService<ChannelMonitors>());
-        services.AddSingleton<IChannelSourceFactory, ChannelSourceChain>();
-        services.AddSingleton(sp => new FanOutMemory(sp.GetRequiredService<ProxySettings>().LiveBufferMemoryLimit));
-        services.AddSingleton<LiveChannelRegistry>();
-        services.AddSingleton<ViewerWatchdog>();
-        services.AddHostedService(sp => sp.GetRequiredService<ViewerWatchdog>());
-        services.AddSingleton<LiveDelivery>();
-        services.AddSingleton<VodDelivery>();
-        services.AddSingleton<VodHead>();
-        services.AddHostedService<StreamReaper>();
-        services.AddSingleton<ProxyMetrics>();
-        services.AddSingleton<IGaugeSet, ProxyGauges>();
-        services.AddSingleton<IGaugeSet, UpstreamGauges>();
-        services.AddSingleton<IGaugeSet, WebhookGauges>();
-        services.AddSingleton<MetricsCollector>();
-        services.AddSingleton<ThroughputSampler>();
-        services.AddSingleton<OperationalStats>();
-        services.AddHostedService(sp => sp.GetRequiredService<ThroughputSampler>());
-        services.AddSingleton<WebhookSender>();
-        services.AddSingleton<WebhookRegistry>();
-        services.AddHostedService(sp => sp.GetRequiredService<WebhookRegistry>());
-        services.AddHls();
         services.AddCoordination();
+        services.AddProxyMetrics();
+        services.AddApi();
+        services.AddFanOut();
+        services.AddSingleton<IChannelSourceFactory, ChannelSourceChain>();
+        services.AddFailover();
+        services.AddMonitoring();
+        services.AddPlayback();
+        services.AddHls();
+        // Last: hosted services stop in reverse order, so broadcasts end first and the webhook
+        // queues drain after the rest has stopped.
+        services.AddWebhooks();
         services.AddBroadcast();
     }
 
@@ -179,11 +151,8 @@ internal static class EdgeApp
         app.MapGet("/livez", () => Results.Text("ok"));
 
         var management = app.MapGroup("").WithMetadata(ManagementEndpoint.Instance);
-        management.MapServiceEndpoints();
-        management.MapStreamEndpoints();
+        management.MapApi();
         management.MapFailoverEndpoints();
-        management.MapStatsEndpoints();
-        management.MapClientEndpoints();
         management.MapTranscodeManagement();
         management.MapBroadcastManagementEndpoints();
         management.MapWebhookEndpoints();

@@ -5,7 +5,4 @@ internal static partial class HostingLog
 {
     [LoggerMessage(1, LogLevel.Warning, "Configured but not active in this build (running alone, in memory): {Capabilities}")]
     public static partial void CapabilitiesInactive(ILogger logger, string capabilities);
-
-    [LoggerMessage(2, LogLevel.Information, "m3u-proxy {Version} listening on {Addresses} (root path '{RootPath}', auth {Auth})")]
-    public static partial void Listening(ILogger logger, string version, string addresses, string rootPath, string auth);
 }

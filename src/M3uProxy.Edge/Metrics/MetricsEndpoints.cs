@@ -6,6 +6,18 @@ namespace M3uProxy.Edge.Metrics;
 /// </summary>
 internal static class MetricsEndpoints
 {
+    /// <summary>(Not AddMetrics: that is the platform's.) The counters, the core's gauges, the collector and the throughput sampler; features add their gauges as <see cref="IGaugeSet"/>.</summary>
+    public static IServiceCollection AddProxyMetrics(this IServiceCollection services)
+    {
+        services.AddSingleton<Uptime>();
+        services.AddSingleton<ProxyMetrics>();
+        services.AddSingleton<IGaugeSet, ProxyGauges>();
+        services.AddSingleton<MetricsCollector>();
+        services.AddSingleton<ThroughputSampler>();
+        services.AddHostedService(sp => sp.GetRequiredService<ThroughputSampler>());
+        return services;
+    }
+
     public static IEndpointRouteBuilder MapMetricsEndpoints(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/metrics", (MetricsCollector collector) => Results.Text(collector.Render(), PrometheusText.ContentType));

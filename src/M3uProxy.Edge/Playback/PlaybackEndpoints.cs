@@ -15,6 +15,16 @@ namespace M3uProxy.Edge.Playback;
 /// </summary>
 internal static class PlaybackEndpoints
 {
+    public static IServiceCollection AddPlayback(this IServiceCollection services)
+    {
+        services.AddSingleton<ViewerWatchdog>();
+        services.AddHostedService(sp => sp.GetRequiredService<ViewerWatchdog>());
+        services.AddSingleton<LiveDelivery>();
+        services.AddSingleton<VodDelivery>();
+        services.AddSingleton<VodHead>();
+        return services;
+    }
+
     public static IEndpointRouteBuilder MapPlaybackEndpoints(this IEndpointRouteBuilder routes)
     {
         routes.MapMethods("/stream/{streamId}", [HttpMethods.Get, HttpMethods.Head], ServeAsync);

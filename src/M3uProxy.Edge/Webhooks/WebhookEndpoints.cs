@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using M3uProxy.Edge.Api;
 using M3uProxy.Edge.Configuration;
 using M3uProxy.Edge.Events;
+using M3uProxy.Edge.Metrics;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace M3uProxy.Edge.Webhooks;
@@ -10,6 +11,17 @@ namespace M3uProxy.Edge.Webhooks;
 internal static class WebhookEndpoints
 {
     private const string TestStreamId = "test_stream_123";
+
+    /// <summary>Delivery, the registry (a hosted service that drains the queues at shutdown), the gauges and the JSON context.</summary>
+    public static IServiceCollection AddWebhooks(this IServiceCollection services)
+    {
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, WebhookJsonContext.Webhooks));
+        services.AddSingleton<WebhookSender>();
+        services.AddSingleton<WebhookRegistry>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookRegistry>());
+        services.AddSingleton<IGaugeSet, WebhookGauges>();
+        return services;
+    }
 
     public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder routes)
     {
