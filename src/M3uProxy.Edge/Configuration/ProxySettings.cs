@@ -65,6 +65,9 @@ internal sealed class ProxySettings
     [ConfigurationKeyName("REDIS_SERVER_PORT")] public int RedisPort { get; set; }
     [ConfigurationKeyName("REDIS_DB")] public int RedisDb { get; set; }
     [ConfigurationKeyName("REDIS_PASSWORD")] public string RedisPassword { get; set; } = "";
+    [ConfigurationKeyName("REDIS_URL")] public string RedisUrl { get; set; } = "";
+    [ConfigurationKeyName("CLUSTER_ADVERTISE_URL")] public string ClusterAdvertiseUrl { get; set; } = "";
+    [ConfigurationKeyName("CLUSTER_SECRET")] public string ClusterSecret { get; set; } = "";
     [ConfigurationKeyName("STREAMLINK_ENABLED")] public bool StreamlinkEnabled { get; set; }
     [ConfigurationKeyName("YTDLP_ENABLED")] public bool YtdlpEnabled { get; set; }
     [ConfigurationKeyName("FFMPEG_PATH")] public string FfmpegPath { get; set; } = "";

@@ -21,7 +21,6 @@ internal static class SettingsCatalog
     private const string Observability = "Webhooks, metrics and logs (this proxy only)";
     private const string Hls = "HLS (this proxy only)";
 
-    private const string RedisIssue = "Redis coordination";
     private const string TranscodingIssue = "transcoding";
 
     public static IReadOnlyList<SettingDefinition> All { get; } =
@@ -48,7 +47,7 @@ internal static class SettingsCatalog
         new("STREAM_SHARING_STRATEGY", SettingKind.Text, "url_profile", "Accepted for compatibility (unused by the reference too).", Lifecycle),
         new("MAX_CLIENTS_PER_SHARED_STREAM", SettingKind.Integer, "10", "Accepted for compatibility (unused by the reference too).", Lifecycle) { Minimum = 0 },
         new("CHANGE_BUFFER_CHUNKS", SettingKind.Integer, "100", "Accepted for compatibility: a transcoder's viewers share the live fan-out buffer (`LIVE_BUFFER_BYTES`) instead of per-client queues.", Lifecycle) { Minimum = 1, Maximum = 100000 },
-        new("HEARTBEAT_INTERVAL", SettingKind.Integer, "30", "Seconds between Redis worker heartbeats.", Lifecycle) { Minimum = 1, InactiveUntil = RedisIssue },
+        new("HEARTBEAT_INTERVAL", SettingKind.Integer, "30", "Shown in `/info`; with Redis, instances renew their presence and leases every 2 s (10 s expiry) whatever its value.", Lifecycle) { Minimum = 1 },
         new("WORKER_ID", SettingKind.Text, "", "Name of this instance in `/info` and in Redis.", Lifecycle),
         new("ENABLE_CONNECTION_IDLE_MONITORING", SettingKind.Bool, "true", "Log clients that have received no data for long.", Lifecycle),
         new("CONNECTION_IDLE_ALERT_THRESHOLD", SettingKind.Integer, "600", "Seconds without data before a warning is logged for a client.", Lifecycle) { Minimum = 1 },
@@ -101,13 +100,15 @@ internal static class SettingsCatalog
         new("SILENCE_MONITORING_GRACE_PERIOD", SettingKind.Number, "15.0", "Seconds after a (re)connect before silence is judged.", Monitoring) { Minimum = 0 },
 
         // Redis
-        new("REDIS_ENABLED", SettingKind.Bool, "false", "Coordinate several instances through Redis.", Redis) { InactiveUntil = RedisIssue },
+        new("REDIS_ENABLED", SettingKind.Bool, "false", "Coordinate several instances through Redis: every stream visible on every instance ([cluster.md](cluster.md)).", Redis),
         new("ENABLE_TRANSCODING_POOLING", SettingKind.Bool, "true", "Share one transcoder between the clients of a transcoded stream.", Redis),
         new("REDIS_HOST", SettingKind.Text, "localhost", "Redis host.", Redis),
         new("REDIS_SERVER_PORT", SettingKind.Integer, "6379", "Redis port.", Redis) { Minimum = 1, Maximum = 65535 },
         new("REDIS_DB", SettingKind.Integer, "0", "Redis database number.", Redis) { Minimum = 0, Maximum = 65535 },
         new("REDIS_PASSWORD", SettingKind.Secret, "", "Redis password (the reference falls back to `API_TOKEN`; this proxy does not).", Redis),
-        new("REDIS_URL", SettingKind.Secret, "", "Full Redis URL; overrides host, port, db and password.", Redis),
+        new("REDIS_URL", SettingKind.Secret, "", "Full Redis URL (`redis://[:password@]host[:port][/db]`, `rediss://` for TLS); overrides host, port, db and password.", Redis),
+        new("CLUSTER_ADVERTISE_URL", SettingKind.Text, "", "Base URL the other instances reach this one at (empty: `http://HOST:PORT`, with this machine's name when HOST listens on every address).", Redis),
+        new("CLUSTER_SECRET", SettingKind.Secret, "", "Authenticates calls between instances (empty: one secret generated and shared through Redis).", Redis),
 
         // Transcoding
         new("STREAMLINK_ENABLED", SettingKind.Bool, "true", "Allow the streamlink resolver.", Transcoding),

@@ -147,7 +147,7 @@ internal static class EdgeApp
         services.AddSingleton<WebhookRegistry>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookRegistry>());
         services.AddHls();
-        services.AddCoordination();
+        services.AddCoordination(configuration.Settings);
         services.AddBroadcast();
     }
 
@@ -164,6 +164,7 @@ internal static class EdgeApp
 
         app.UseRouting();
         app.UseMiddleware<ApiTokenMiddleware>();
+        app.UseCoordination();
     }
 
     private static void MapRoutes(WebApplication app)
