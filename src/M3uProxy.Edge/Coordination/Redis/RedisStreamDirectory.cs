@@ -41,7 +41,7 @@ internal sealed partial class RedisStreamDirectory : IStreamDirectory
         }
         catch (Exception exception) when (RedisFailures.IsRedisDown(exception))
         {
-            Log.PublishFailed(_logger, id, exception.Message); // the keeper publishes it once Redis answers
+            Log.PublishFailed(_logger, id, RedisFailures.Describe(exception)); // the keeper publishes it once Redis answers
         }
     }
 
@@ -58,7 +58,7 @@ internal sealed partial class RedisStreamDirectory : IStreamDirectory
         }
         catch (Exception exception) when (RedisFailures.IsRedisDown(exception))
         {
-            Log.RemoveFailed(_logger, streamId, exception.Message);
+            Log.RemoveFailed(_logger, streamId, RedisFailures.Describe(exception));
         }
     }
 
@@ -71,7 +71,7 @@ internal sealed partial class RedisStreamDirectory : IStreamDirectory
         }
         catch (Exception exception) when (RedisFailures.IsRedisDown(exception))
         {
-            Log.ReadFailed(_logger, streamId, exception.Message);
+            Log.ReadFailed(_logger, streamId, RedisFailures.Describe(exception));
             return null;
         }
     }
@@ -100,7 +100,7 @@ internal sealed partial class RedisStreamDirectory : IStreamDirectory
         }
         catch (Exception exception) when (RedisFailures.IsRedisDown(exception))
         {
-            Log.ReadFailed(_logger, "*", exception.Message);
+            Log.ReadFailed(_logger, "*", RedisFailures.Describe(exception));
             return [];
         }
     }
@@ -113,7 +113,7 @@ internal sealed partial class RedisStreamDirectory : IStreamDirectory
         }
         catch (JsonException exception)
         {
-            Log.Unreadable(_logger, streamId, exception.Message); // written by another version: treated as absent
+            Log.Unreadable(_logger, streamId, RedisFailures.Describe(exception)); // written by another version: treated as absent
             return null;
         }
     }

@@ -57,7 +57,7 @@ internal sealed partial class RedisStreamKeeper : BackgroundService, IClusterSta
             }
             catch (Exception exception) when (RedisFailures.IsRedisDown(exception))
             {
-                Log.RenewFailed(_logger, exception.Message);
+                Log.RenewFailed(_logger, RedisFailures.Describe(exception));
             }
 
             // The next period, or at once when the link to Redis is back.
@@ -89,7 +89,7 @@ internal sealed partial class RedisStreamKeeper : BackgroundService, IClusterSta
         }
         catch (Exception exception) when (RedisFailures.IsRedisDown(exception))
         {
-            Log.RenewFailed(_logger, exception.Message);
+            Log.RenewFailed(_logger, RedisFailures.Describe(exception));
         }
     }
 
@@ -114,7 +114,7 @@ internal sealed partial class RedisStreamKeeper : BackgroundService, IClusterSta
         }
         catch (Exception exception) when (RedisFailures.IsRedisDown(exception))
         {
-            Log.RenewFailed(_logger, exception.Message);
+            Log.RenewFailed(_logger, RedisFailures.Describe(exception));
             WakeUp();
         }
     }
@@ -180,7 +180,7 @@ internal sealed partial class RedisStreamKeeper : BackgroundService, IClusterSta
 
     private static partial class Log
     {
-        [LoggerMessage(810, LogLevel.Warning, "Redis renewal failed ({Error}); retrying")]
+        [LoggerMessage(810, LogLevel.Debug, "Redis renewal failed ({Error}); retrying (the connection logs the outage once)")]
         public static partial void RenewFailed(ILogger logger, string error);
 
         [LoggerMessage(811, LogLevel.Information, "Stream {StreamId}: re-asserted in Redis")]
