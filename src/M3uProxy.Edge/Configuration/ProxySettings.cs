@@ -68,6 +68,10 @@ internal sealed class ProxySettings
     [ConfigurationKeyName("REDIS_URL")] public string RedisUrl { get; set; } = "";
     [ConfigurationKeyName("CLUSTER_ADVERTISE_URL")] public string ClusterAdvertiseUrl { get; set; } = "";
     [ConfigurationKeyName("CLUSTER_SECRET")] public string ClusterSecret { get; set; } = "";
+    [ConfigurationKeyName("PROVIDER_MAX_CONNECTIONS")] public int ProviderMaxConnections { get; set; }
+    [ConfigurationKeyName("PROVIDER_LIMITS")] public string ProviderLimits { get; set; } = "";
+    [ConfigurationKeyName("PROVIDER_KEY_FIELD")] public string ProviderKeyField { get; set; } = "";
+    [ConfigurationKeyName("PROVIDER_LIMIT_POLICY")] public string ProviderLimitPolicy { get; set; } = "";
     [ConfigurationKeyName("STREAMLINK_ENABLED")] public bool StreamlinkEnabled { get; set; }
     [ConfigurationKeyName("YTDLP_ENABLED")] public bool YtdlpEnabled { get; set; }
     [ConfigurationKeyName("FFMPEG_PATH")] public string FfmpegPath { get; set; } = "";

@@ -108,6 +108,10 @@ internal static class SettingsCatalog
         new("REDIS_PASSWORD", SettingKind.Secret, "", "Redis password (the reference falls back to `API_TOKEN`; this proxy does not).", Redis),
         new("REDIS_URL", SettingKind.Secret, "", "Full Redis URL (`redis://[:password@]host[:port][/db]`, `rediss://` for TLS); overrides host, port, db and password.", Redis),
         new("CLUSTER_ADVERTISE_URL", SettingKind.Text, "", "Base URL the other instances reach this one at (empty: `http://HOST:PORT`, with this machine's name when HOST listens on every address).", Redis),
+        new("PROVIDER_MAX_CONNECTIONS", SettingKind.Integer, "0", "Most upstream connections of live channels per provider at once (0: no limit); counted as leases that end with their channel or instance.", Redis) { Minimum = 0, Maximum = 100000 },
+        new("PROVIDER_LIMITS", SettingKind.Text, "", "Per-provider limits over `PROVIDER_MAX_CONNECTIONS`: `provider=n,provider=n` (a provider is a host:port, or the value of `PROVIDER_KEY_FIELD`).", Redis),
+        new("PROVIDER_KEY_FIELD", SettingKind.Text, "", "Metadata field that names a stream's provider (e.g. `provider_profile_id`); empty or absent: the upstream's host:port.", Redis),
+        new("PROVIDER_LIMIT_POLICY", SettingKind.Choice, "preempt", "At the limit: `preempt` stops the oldest lowest-`priority` stream of that provider (`stream_stopped`, reason `provider_limit_preempted`), `refuse` answers 503.", Redis) { Choices = ["preempt", "refuse"] },
         new("CLUSTER_SECRET", SettingKind.Secret, "", "Authenticates calls between instances (empty: one secret generated and shared through Redis).", Redis),
 
         // Transcoding

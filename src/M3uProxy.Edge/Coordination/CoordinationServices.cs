@@ -1,5 +1,7 @@
 using M3uProxy.Edge.Configuration;
 using M3uProxy.Edge.Coordination.Redis;
+using M3uProxy.Edge.FanOut;
+using M3uProxy.Edge.Lifecycle;
 
 namespace M3uProxy.Edge.Coordination;
 
@@ -14,6 +16,10 @@ internal static class CoordinationServices
     {
         services.AddSingleton<IChannelOwnership, LocalChannelOwnership>();
         services.AddSingleton<IConnectionSlots, LocalConnectionSlots>();
+        services.AddSingleton(ProviderLimitOptions.From(settings));
+        services.AddSingleton(sp => new ProviderLimits(
+            sp.GetRequiredService<ProviderLimitOptions>(), sp.GetRequiredService<IConnectionSlots>(), sp.GetRequiredService<StreamLifecycle>(),
+            sp.GetRequiredService<LiveChannelRegistry>, sp.GetRequiredService<InstanceInfo>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ProviderLimits>>()));
         if (settings.RedisEnabled)
         {
             return services.AddRedisCoordination(settings);
