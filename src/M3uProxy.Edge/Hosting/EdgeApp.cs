@@ -12,6 +12,7 @@ using M3uProxy.Edge.Http;
 using M3uProxy.Edge.Lifecycle;
 using M3uProxy.Edge.Metrics;
 using M3uProxy.Edge.Monitoring;
+using M3uProxy.Edge.Packaging;
 using M3uProxy.Edge.Playback;
 using M3uProxy.Edge.Streams;
 using M3uProxy.Edge.Tools;
@@ -147,6 +148,7 @@ internal static class EdgeApp
         services.AddSingleton<WebhookRegistry>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookRegistry>());
         services.AddHls();
+        services.AddPackaging();
         services.AddCoordination(configuration.Settings);
         services.AddBroadcast();
     }
@@ -187,6 +189,7 @@ internal static class EdgeApp
         app.MapHlsEndpoints();
         app.MapBroadcastPlaybackEndpoints();
         app.MapTranscodePlayback();
+        app.MapPackagingEndpoints();
     }
 
     private static void WarnAboutInactiveCapabilities(WebApplication app, SettingsLoadResult configuration)
