@@ -147,6 +147,8 @@ internal static class EdgeApp
         services.AddHostedService<StreamReaper>();
         services.AddSingleton<ProxyMetrics>();
         services.AddSingleton<ProxyGauges>();
+        services.AddSingleton<ProcessGauges>();
+        services.AddSingleton<StreamGauges>();
         services.AddSingleton<MetricsCollector>();
         services.AddSingleton<ThroughputSampler>();
         services.AddSingleton<OperationalStats>();
