@@ -115,6 +115,7 @@ internal sealed class ProxySettings
     [ConfigurationKeyName("WEBHOOK_SECRET")] public string WebhookSecret { get; set; } = "";
     [ConfigurationKeyName("WEBHOOK_QUEUE_SIZE")] public int WebhookQueueSize { get; set; }
     [ConfigurationKeyName("MASK_URLS")] public bool MaskUrls { get; set; }
+    [ConfigurationKeyName("METRICS_PER_STREAM_LIMIT")] public int MetricsPerStreamLimit { get; set; }
     [ConfigurationKeyName("URL_SIGNING_SECRET")] public string UrlSigningSecret { get; set; } = "";
     [ConfigurationKeyName("HLS_SEGMENT_CACHE_BYTES")] public long HlsSegmentCacheBytes { get; set; }
     [ConfigurationKeyName("HLS_CARRY_PARENT_QUERY")] public bool HlsCarryParentQuery { get; set; }

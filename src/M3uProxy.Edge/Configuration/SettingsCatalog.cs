@@ -162,6 +162,7 @@ internal static class SettingsCatalog
         new("WEBHOOK_SECRET", SettingKind.Secret, "", "Default HMAC secret of webhooks registered without a `secret`: each delivery then carries `X-M3U-Proxy-Signature: sha256=<hex HMAC-SHA256 of the body>`. Empty: unsigned.", Observability),
         new("WEBHOOK_QUEUE_SIZE", SettingKind.Integer, "1000", "Events each webhook may have waiting for delivery; beyond that new events for it are dropped, counted and logged (`stream_stopped` has as much room again, so a burst of other events cannot push it out).", Observability) { Minimum = 1, Maximum = 1000000 },
         new("MASK_URLS", SettingKind.Bool, "false", "Also mask credentials (user-info, token-like query values, Xtream user/password) of upstream URLs in stats answers and webhook payloads. Logs are always masked.", Observability),
+        new("METRICS_PER_STREAM_LIMIT", SettingKind.Integer, "0", "Per-stream series in `/metrics` (`m3u_proxy_stream_*{stream_id=…}`) for at most this many streams, those with the most clients first; 0 leaves them out. Bounds the number of series a scraper stores.", Observability) { Minimum = 0, Maximum = 1000 },
 
         // HLS
         new("URL_SIGNING_SECRET", SettingKind.Secret, "", "Key of the HMAC that signs every child URL of a rewritten playlist (`sig=`). Empty: derived from `API_TOKEN` when set, else random at start (a restart then invalidates the URLs players hold). Instances behind one load balancer need the same value.", Hls),

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 using M3uProxy.Edge.Api;
 using M3uProxy.Edge.Broadcast;
 using M3uProxy.Edge.Clients;
@@ -39,7 +40,8 @@ internal static class EdgeApp
         // Settings were read and validated already; nothing else may reinterpret the environment.
         builder.Configuration.Sources.Clear();
         builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, settings));
-        ConfigureLogging(builder.Logging, settings);
+        var started = new StrongBox<bool>();
+        ConfigureLogging(builder.Logging, settings, started);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, EdgeJsonContext.Api));
         AddProxyServices(builder.Services, configuration, timeProvider ?? TimeProvider.System, upstreamTls);
@@ -54,7 +56,11 @@ internal static class EdgeApp
         var events = app.Services.GetRequiredService<EventBus>();
         app.Lifetime.ApplicationStopping.Register(() => lifecycle.StopAll("server_shutdown"));
         app.Lifetime.ApplicationStopped.Register(events.CompleteAll);
-        app.Lifetime.ApplicationStarted.Register(() => WarnAboutInactiveCapabilities(app, configuration));
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            Volatile.Write(ref started.Value, true);
+            StartupBanner.Write(app, configuration);
+        });
         app.Services.StartTranscoding(app.Lifetime);
         return app;
     }
@@ -79,7 +85,7 @@ internal static class EdgeApp
         }
     }
 
-    private static void ConfigureLogging(ILoggingBuilder logging, ProxySettings settings)
+    private static void ConfigureLogging(ILoggingBuilder logging, ProxySettings settings, StrongBox<bool> started)
     {
         logging.ClearProviders();
         if (settings.LogFormat == "json")
@@ -106,6 +112,8 @@ internal static class EdgeApp
         logging.AddFilter("Microsoft.AspNetCore", level <= LogLevel.Trace ? level : LogLevel.Warning > level ? LogLevel.Warning : level);
         // Its per-request lines carry full query strings (api_token=…), which no level may log.
         logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning > level ? LogLevel.Warning : level);
+        // A start-up failure is told in one line by Program (StartupFailure), not as the host's stack trace.
+        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", l => l >= level && Volatile.Read(ref started.Value));
     }
 
     private static void AddProxyServices(IServiceCollection services, SettingsLoadResult configuration, TimeProvider time, UpstreamTlsPolicy? upstreamTls)
@@ -140,6 +148,8 @@ internal static class EdgeApp
         services.AddHostedService<StreamReaper>();
         services.AddSingleton<ProxyMetrics>();
         services.AddSingleton<ProxyGauges>();
+        services.AddSingleton<ProcessGauges>();
+        services.AddSingleton<StreamGauges>();
         services.AddSingleton<MetricsCollector>();
         services.AddSingleton<ThroughputSampler>();
         services.AddSingleton<OperationalStats>();
@@ -151,6 +161,7 @@ internal static class EdgeApp
         services.AddPackaging();
         services.AddCoordination(configuration.Settings);
         services.AddBroadcast();
+        services.AddStartupBanner(configuration.Settings);
     }
 
     private static void UsePipeline(WebApplication app, ProxySettings settings)
@@ -190,14 +201,5 @@ internal static class EdgeApp
         app.MapBroadcastPlaybackEndpoints();
         app.MapTranscodePlayback();
         app.MapPackagingEndpoints();
-    }
-
-    private static void WarnAboutInactiveCapabilities(WebApplication app, SettingsLoadResult configuration)
-    {
-        var inactive = configuration.RequestedInactiveCapabilities().ToList();
-        if (inactive.Count > 0)
-        {
-            HostingLog.CapabilitiesInactive(app.Logger, string.Join(", ", inactive));
-        }
     }
 }

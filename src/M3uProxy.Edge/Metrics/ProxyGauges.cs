@@ -18,6 +18,8 @@ internal sealed class ProxyGauges
         var meter = metrics.Meter;
         meter.CreateObservableCounter("m3u_proxy.segments.served", () => totals.Segments, description: "HLS segments served since start.");
         meter.CreateObservableCounter("m3u_proxy.stream.errors", () => totals.Errors, description: "Upstream errors counted against streams (connects, playlists, segments, VOD) since start.");
+        meter.CreateObservableCounter("m3u_proxy.upstream.read", () => upstream.Traffic.Snapshot().Select(p => new Measurement<long>(p.BytesRead, Provider(p))), "By", "Body bytes read from upstreams, per provider (host:port asked, before redirects); served / read is the sharing ratio.");
+        meter.CreateObservableGauge("m3u_proxy.upstream.open", () => upstream.Traffic.Snapshot().Select(p => new Measurement<int>(p.Open, Provider(p))), description: "Upstream responses open now, per provider (host:port asked): compare with the provider's connection limit.");
         meter.CreateObservableGauge("m3u_proxy.streams", () => lifecycle.Streams.Snapshot().Count(s => !s.Definition.IsVariant), description: "Streams registered.");
         meter.CreateObservableGauge("m3u_proxy.streams.active", () => lifecycle.Streams.Snapshot().Count(s => !s.Definition.IsVariant && s.ClientCount > 0), description: "Streams with at least one client.");
         meter.CreateObservableGauge("m3u_proxy.clients", () => lifecycle.Clients.Snapshot().Count(c => c.IsConnected), description: "Connected clients.");
@@ -38,6 +40,8 @@ internal sealed class ProxyGauges
         new("resolution", info.Video is { Width: > 0 } ? info.Resolution : ""),
         new("audio_codec", info.Audio?.Codec ?? ""),
     ];
+
+    private static KeyValuePair<string, object?> Provider(ProviderTraffic.Provider provider) => new("provider", provider.Name);
 
     private static KeyValuePair<string, object?> Tag(WebhookSubscriber webhook) => new("webhook", UrlMasking.Mask(webhook.Config.Url));
 }
