@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the tests drive as real processes (ffmpeg/ffprobe, streamlink, yt-dlp) when they are missing.
+# Installs what the tests drive as real processes (ffmpeg/ffprobe, streamlink, yt-dlp, redis-server) when they are missing.
 # Debian/Ubuntu only; elsewhere it says what to install and stops.
 set -euo pipefail
 need=()
@@ -7,6 +7,7 @@ command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
 command -v streamlink >/dev/null 2>&1 || need+=(streamlink)
 command -v yt-dlp >/dev/null 2>&1 || need+=(yt-dlp)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

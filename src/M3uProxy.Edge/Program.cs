@@ -38,6 +38,28 @@ if (!configuration.IsValid)
     return 2;
 }
 
-await using var app = EdgeApp.Build(configuration);
-await app.RunAsync();
+// A port in use (the reference still holding 8085 during a swap) or any other start-up failure:
+// one line naming the cause and exit 1, never a stack trace.
+WebApplication? app = null;
+try
+{
+    app = EdgeApp.Build(configuration);
+    await app.StartAsync();
+}
+catch (Exception error)
+{
+    Console.Error.WriteLine($"m3u-proxy: {StartupFailure.Describe(error, configuration.Settings)}");
+    if (app is not null)
+    {
+        await app.DisposeAsync();
+    }
+
+    return StartupFailure.ExitCode;
+}
+
+await using (app)
+{
+    await app.WaitForShutdownAsync();
+}
+
 return 0;

@@ -6,7 +6,8 @@ namespace M3uProxy.Edge.Testing;
 /// <summary>Runs a command-line tool (ffmpeg, ffprobe) to completion with a hard timeout, capturing its output.</summary>
 public static class ToolProcess
 {
-    public static async Task<ToolResult> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Runs it; <c>configure</c> may adjust the start (working folder, environment) first.</summary>
+    public static async Task<ToolResult> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken cancellationToken, Action<ProcessStartInfo>? configure = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -19,6 +20,8 @@ public static class ToolProcess
         {
             start.ArgumentList.Add(argument);
         }
+
+        configure?.Invoke(start);
 
         Process process;
         try

@@ -79,7 +79,7 @@ public static class TsPacketFactory
     {
         if (packet.Length < PacketSize || packet[0] != SyncByte
             || (packet[3] & 0x20) == 0 || packet[4] != AdaptationFieldLength
-            || packet[5] != TransportPrivateDataFlag || packet[6] != 4)
+            || (packet[5] & 0x7F) != TransportPrivateDataFlag || packet[6] != 4) // a splice may set discontinuity_indicator (0x80)
         {
             throw new ArgumentException("Not a TsPacketFactory packet.", nameof(packet));
         }

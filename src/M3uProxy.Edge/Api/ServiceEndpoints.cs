@@ -1,5 +1,6 @@
 using M3uProxy.Edge.Api.Models;
 using M3uProxy.Edge.Configuration;
+using M3uProxy.Edge.Coordination;
 using M3uProxy.Edge.Metrics;
 using M3uProxy.Edge.Tools;
 using M3uProxy.Edge.Upstream;
@@ -15,11 +16,13 @@ internal static class ServiceEndpoints
     {
         routes.MapGet("/", (StatsBuilder stats, Uptime uptime) =>
             TypedResults.Json(new RootResponse("running", "m3u proxy is running", ProxyVersion.Api, uptime.Seconds, stats.Proxy()), EdgeJsonContext.Api.RootResponse));
-        routes.MapGet("/health", (StatsBuilder stats, ProxySettings settings) =>
+        routes.MapGet("/health", (StatsBuilder stats, ProxySettings settings, IClusterStatus cluster) =>
         {
             var proxy = stats.Proxy();
+            var state = cluster.Current;
             return TypedResults.Json(
-                new HealthResponse("healthy", settings.RootPath, ProxyVersion.Api, proxy.UptimeSeconds, proxy.ActiveStreams, proxy.ActiveClients, proxy.TotalBytesServed, proxy),
+                new HealthResponse("healthy", settings.RootPath, ProxyVersion.Api, proxy.UptimeSeconds, proxy.ActiveStreams, proxy.ActiveClients, proxy.TotalBytesServed, proxy,
+                    new ClusterHealth(state.RedisEnabled, state.RedisConnected, state.WorkerId, state.Instances)),
                 EdgeJsonContext.Api.HealthResponse);
         });
         routes.MapGet("/info", InfoAsync);
@@ -27,7 +30,7 @@ internal static class ServiceEndpoints
         return routes;
     }
 
-    private static async Task<IResult> InfoAsync(ProxySettings settings, SettingsLoadResult configuration, ToolVersionProbe tools, ToolPaths paths, ITranscodingStatus transcoding, CancellationToken cancellationToken)
+    private static async Task<IResult> InfoAsync(ProxySettings settings, SettingsLoadResult configuration, ToolVersionProbe tools, ToolPaths paths, ITranscodingStatus transcoding, IClusterStatus cluster, CancellationToken cancellationToken)
     {
         var (hardware, transcodingInfo) = await transcoding.InfoAsync(cancellationToken);
         var ffmpeg = tools.GetAsync(paths.Ffmpeg, "-version");
@@ -35,9 +38,9 @@ internal static class ServiceEndpoints
         var ytdlp = settings.YtdlpEnabled ? tools.GetAsync(paths.YtDlp, "--version") : Task.FromResult<string?>(null);
 
         var redis = settings.RedisEnabled
-            ? new RedisInfo(true, false, settings.RedisHost, settings.RedisPort, settings.RedisPassword.Length > 0 ? "***" : null, settings.RedisDb, null, null, null)
-            : new RedisInfo(false, false, null, null, null, null, null, null, null);
-        var workerId = settings.WorkerId.Length > 0 ? settings.WorkerId : "single";
+            ? new RedisInfo(true, false, settings.RedisHost, settings.RedisPort, settings.RedisPassword.Length > 0 ? "***" : null, settings.RedisDb, null, null, null, cluster.Current.RedisConnected)
+            : new RedisInfo(false, false, null, null, null, null, null, null, null, false);
+        var workerId = cluster.Current.WorkerId;
 
         return TypedResults.Json(
             new InfoResponse(

@@ -80,7 +80,7 @@ internal sealed class StatsBuilder
     }
 
     /// <summary>The wire value of <c>source_state</c>: <c>idle</c> when no live source runs.</summary>
-    private static string SourceStateName(SourceState? state) => state switch
+    public static string SourceStateName(SourceState? state) => state switch
     {
         SourceState.Connecting => "connecting",
         SourceState.Streaming => "streaming",

@@ -1,5 +1,6 @@
 using M3uProxy.Edge.Api.Models;
 using M3uProxy.Edge.Configuration;
+using M3uProxy.Edge.Coordination;
 using M3uProxy.Edge.Events;
 using M3uProxy.Edge.Lifecycle;
 using M3uProxy.Edge.Streams;
@@ -28,7 +29,7 @@ internal static class StreamEndpoints
             var clients = stats.ConnectedClients().Where(c => c.StreamId == stream.Id).Select(StatsBuilder.Client).ToList();
             return TypedResults.Json(new StreamDetailResponse(stats.Stream(stream), clients, clients.Count, transcoding.Describe(stream)), EdgeJsonContext.Api.StreamDetailResponse);
         });
-        routes.MapDelete("/streams/{streamId}", (string streamId, StreamLifecycle lifecycle) =>
+        routes.MapDelete("/streams/{streamId}", async (string streamId, StreamLifecycle lifecycle, IStreamDirectory directory, CancellationToken cancellationToken) =>
         {
             if (!lifecycle.TryGetListed(streamId, out var stream))
             {
@@ -36,16 +37,22 @@ internal static class StreamEndpoints
             }
 
             lifecycle.RemoveStream(stream, new StopReason("manual_deletion", new() { ["was_transcoded"] = stream.Definition.IsTranscoded }));
+            await directory.RemoveAsync(stream.Id, cancellationToken); // the other instances end their copies
             return ApiResults.Message($"Stream {streamId} deleted");
         });
         routes.MapMetadataEndpoints();
         return routes;
     }
 
-    private static Task<IResult> CreateAsync(HttpContext context, StreamLifecycle lifecycle, EventBus events, ProxySettings settings)
-        => RequestBody.HandleJsonAsync(context, settings.MaxRequestBodyBytes, CreateStreamRequest.Read, request => Create(request, lifecycle, events, settings));
+    private static Task<IResult> CreateAsync(HttpContext context, StreamLifecycle lifecycle, EventBus events, ProxySettings settings, IStreamDirectory directory)
+        => RequestBody.HandleJsonAsync(context, settings.MaxRequestBodyBytes, CreateStreamRequest.Read, async request =>
+        {
+            var result = Create(request, lifecycle, events, settings, out var stream);
+            await directory.PublishAsync(stream.Shared, context.RequestAborted); // every instance finds it once this returns
+            return (IResult)result;
+        });
 
-    private static JsonHttpResult<CreateStreamResponse> Create(CreateStreamRequest request, StreamLifecycle lifecycle, EventBus events, ProxySettings settings)
+    private static JsonHttpResult<CreateStreamResponse> Create(CreateStreamRequest request, StreamLifecycle lifecycle, EventBus events, ProxySettings settings, out StreamRecord stream)
     {
         var definition = new StreamDefinition(
             request.Url,
@@ -59,7 +66,7 @@ internal static class StreamEndpoints
             request.Silence);
 
         // A stream that has clients keeps its parameters (seed-spec §4.3): answer with what is in effect.
-        var stream = lifecycle.Upsert(definition, out var outcome);
+        stream = lifecycle.Upsert(definition, out var outcome);
         var effective = stream.Definition;
         var isHls = effective.Kind == StreamKind.Hls;
         var streamType = isHls ? "hls" : "direct";

@@ -56,10 +56,14 @@ internal sealed class GlobalOptions
         root.Add(Timeout);
     }
 
-    /// <summary>A client for the parsed options; the token and <c>ROOT_PATH</c> fall back to the environment.</summary>
+    /// <summary>
+    /// A client for the parsed options; the token, <c>ROOT_PATH</c> and (without <c>--server</c>)
+    /// the port fall back to the environment and the <c>.env</c> file, as the server reads them.
+    /// </summary>
     public ManagementClient CreateClient(ParseResult parse, CliConsole console)
     {
-        var baseAddress = ServerAddress.Resolve(parse.GetValue(Server) ?? ServerAddress.Default, console.GetEnvironmentVariable("ROOT_PATH"));
+        var server = parse.GetResult(Server) is { Implicit: false } ? parse.GetValue(Server)! : ServerAddress.Local(console.GetEnvironmentVariable("M3U_PROXY_PORT") ?? console.GetEnvironmentVariable("PORT"));
+        var baseAddress = ServerAddress.Resolve(server, console.GetEnvironmentVariable("ROOT_PATH"));
         var token = parse.GetValue(Token) ?? console.GetEnvironmentVariable("API_TOKEN");
         return new ManagementClient(baseAddress, token, TimeSpan.FromSeconds(parse.GetValue(Timeout)));
     }

@@ -9,6 +9,12 @@ internal static class ServerAddress
 {
     public const string Default = "http://localhost:8085";
 
+    /// <summary><c>http://localhost:PORT</c> for the server's configured port, else <see cref="Default"/>.</summary>
+    public static string Local(string? port)
+        => int.TryParse(port?.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) && number is > 0 and <= 65535
+            ? $"http://localhost:{number}"
+            : Default;
+
     /// <summary>The API's base, always ending in <c>/</c> so relative paths resolve under it.</summary>
     public static Uri Resolve(string server, string? rootPath)
     {

@@ -65,6 +65,13 @@ internal sealed class ProxySettings
     [ConfigurationKeyName("REDIS_SERVER_PORT")] public int RedisPort { get; set; }
     [ConfigurationKeyName("REDIS_DB")] public int RedisDb { get; set; }
     [ConfigurationKeyName("REDIS_PASSWORD")] public string RedisPassword { get; set; } = "";
+    [ConfigurationKeyName("REDIS_URL")] public string RedisUrl { get; set; } = "";
+    [ConfigurationKeyName("CLUSTER_ADVERTISE_URL")] public string ClusterAdvertiseUrl { get; set; } = "";
+    [ConfigurationKeyName("CLUSTER_SECRET")] public string ClusterSecret { get; set; } = "";
+    [ConfigurationKeyName("PROVIDER_MAX_CONNECTIONS")] public int ProviderMaxConnections { get; set; }
+    [ConfigurationKeyName("PROVIDER_LIMITS")] public string ProviderLimits { get; set; } = "";
+    [ConfigurationKeyName("PROVIDER_KEY_FIELD")] public string ProviderKeyField { get; set; } = "";
+    [ConfigurationKeyName("PROVIDER_LIMIT_POLICY")] public string ProviderLimitPolicy { get; set; } = "";
     [ConfigurationKeyName("STREAMLINK_ENABLED")] public bool StreamlinkEnabled { get; set; }
     [ConfigurationKeyName("YTDLP_ENABLED")] public bool YtdlpEnabled { get; set; }
     [ConfigurationKeyName("FFMPEG_PATH")] public string FfmpegPath { get; set; } = "";
@@ -108,6 +115,7 @@ internal sealed class ProxySettings
     [ConfigurationKeyName("WEBHOOK_SECRET")] public string WebhookSecret { get; set; } = "";
     [ConfigurationKeyName("WEBHOOK_QUEUE_SIZE")] public int WebhookQueueSize { get; set; }
     [ConfigurationKeyName("MASK_URLS")] public bool MaskUrls { get; set; }
+    [ConfigurationKeyName("METRICS_PER_STREAM_LIMIT")] public int MetricsPerStreamLimit { get; set; }
     [ConfigurationKeyName("URL_SIGNING_SECRET")] public string UrlSigningSecret { get; set; } = "";
     [ConfigurationKeyName("HLS_SEGMENT_CACHE_BYTES")] public long HlsSegmentCacheBytes { get; set; }
     [ConfigurationKeyName("HLS_CARRY_PARENT_QUERY")] public bool HlsCarryParentQuery { get; set; }

@@ -21,7 +21,6 @@ internal static class SettingsCatalog
     private const string Observability = "Webhooks, metrics and logs (this proxy only)";
     private const string Hls = "HLS (this proxy only)";
 
-    private const string RedisIssue = "Redis coordination";
     private const string TranscodingIssue = "transcoding";
 
     public static IReadOnlyList<SettingDefinition> All { get; } =
@@ -48,7 +47,7 @@ internal static class SettingsCatalog
         new("STREAM_SHARING_STRATEGY", SettingKind.Text, "url_profile", "Accepted for compatibility (unused by the reference too).", Lifecycle),
         new("MAX_CLIENTS_PER_SHARED_STREAM", SettingKind.Integer, "10", "Accepted for compatibility (unused by the reference too).", Lifecycle) { Minimum = 0 },
         new("CHANGE_BUFFER_CHUNKS", SettingKind.Integer, "100", "Accepted for compatibility: a transcoder's viewers share the live fan-out buffer (`LIVE_BUFFER_BYTES`) instead of per-client queues.", Lifecycle) { Minimum = 1, Maximum = 100000 },
-        new("HEARTBEAT_INTERVAL", SettingKind.Integer, "30", "Seconds between Redis worker heartbeats.", Lifecycle) { Minimum = 1, InactiveUntil = RedisIssue },
+        new("HEARTBEAT_INTERVAL", SettingKind.Integer, "30", "Shown in `/info`; with Redis, instances renew their presence and leases every 2 s (10 s expiry) whatever its value.", Lifecycle) { Minimum = 1 },
         new("WORKER_ID", SettingKind.Text, "", "Name of this instance in `/info` and in Redis.", Lifecycle),
         new("ENABLE_CONNECTION_IDLE_MONITORING", SettingKind.Bool, "true", "Log clients that have received no data for long.", Lifecycle),
         new("CONNECTION_IDLE_ALERT_THRESHOLD", SettingKind.Integer, "600", "Seconds without data before a warning is logged for a client.", Lifecycle) { Minimum = 1 },
@@ -101,13 +100,19 @@ internal static class SettingsCatalog
         new("SILENCE_MONITORING_GRACE_PERIOD", SettingKind.Number, "15.0", "Seconds after a (re)connect before silence is judged.", Monitoring) { Minimum = 0 },
 
         // Redis
-        new("REDIS_ENABLED", SettingKind.Bool, "false", "Coordinate several instances through Redis.", Redis) { InactiveUntil = RedisIssue },
+        new("REDIS_ENABLED", SettingKind.Bool, "false", "Coordinate several instances through Redis: every stream visible on every instance ([cluster.md](cluster.md)).", Redis),
         new("ENABLE_TRANSCODING_POOLING", SettingKind.Bool, "true", "Share one transcoder between the clients of a transcoded stream.", Redis),
         new("REDIS_HOST", SettingKind.Text, "localhost", "Redis host.", Redis),
         new("REDIS_SERVER_PORT", SettingKind.Integer, "6379", "Redis port.", Redis) { Minimum = 1, Maximum = 65535 },
         new("REDIS_DB", SettingKind.Integer, "0", "Redis database number.", Redis) { Minimum = 0, Maximum = 65535 },
         new("REDIS_PASSWORD", SettingKind.Secret, "", "Redis password (the reference falls back to `API_TOKEN`; this proxy does not).", Redis),
-        new("REDIS_URL", SettingKind.Secret, "", "Full Redis URL; overrides host, port, db and password.", Redis),
+        new("REDIS_URL", SettingKind.Secret, "", "Full Redis URL (`redis://[:password@]host[:port][/db]`, `rediss://` for TLS); overrides host, port, db and password.", Redis),
+        new("CLUSTER_ADVERTISE_URL", SettingKind.Text, "", "Base URL the other instances reach this one at (empty: `http://HOST:PORT`, with this machine's name when HOST listens on every address).", Redis),
+        new("PROVIDER_MAX_CONNECTIONS", SettingKind.Integer, "0", "Most upstream connections of live channels per provider at once (0: no limit); counted as leases that end with their channel or instance.", Redis) { Minimum = 0, Maximum = 100000 },
+        new("PROVIDER_LIMITS", SettingKind.Text, "", "Per-provider limits over `PROVIDER_MAX_CONNECTIONS`: `provider=n,provider=n` (a provider is a host:port, or the value of `PROVIDER_KEY_FIELD`).", Redis),
+        new("PROVIDER_KEY_FIELD", SettingKind.Text, "", "Metadata field that names a stream's provider (e.g. `provider_profile_id`); empty or absent: the upstream's host:port.", Redis),
+        new("PROVIDER_LIMIT_POLICY", SettingKind.Choice, "preempt", "At the limit: `preempt` stops the oldest lowest-`priority` stream of that provider (`stream_stopped`, reason `provider_limit_preempted`), `refuse` answers 503.", Redis) { Choices = ["preempt", "refuse"] },
+        new("CLUSTER_SECRET", SettingKind.Secret, "", "Authenticates calls between instances (empty: one secret generated and shared through Redis).", Redis),
 
         // Transcoding
         new("STREAMLINK_ENABLED", SettingKind.Bool, "true", "Allow the streamlink resolver.", Transcoding),
@@ -157,6 +162,7 @@ internal static class SettingsCatalog
         new("WEBHOOK_SECRET", SettingKind.Secret, "", "Default HMAC secret of webhooks registered without a `secret`: each delivery then carries `X-M3U-Proxy-Signature: sha256=<hex HMAC-SHA256 of the body>`. Empty: unsigned.", Observability),
         new("WEBHOOK_QUEUE_SIZE", SettingKind.Integer, "1000", "Events each webhook may have waiting for delivery; beyond that new events for it are dropped, counted and logged (`stream_stopped` has as much room again, so a burst of other events cannot push it out).", Observability) { Minimum = 1, Maximum = 1000000 },
         new("MASK_URLS", SettingKind.Bool, "false", "Also mask credentials (user-info, token-like query values, Xtream user/password) of upstream URLs in stats answers and webhook payloads. Logs are always masked.", Observability),
+        new("METRICS_PER_STREAM_LIMIT", SettingKind.Integer, "0", "Per-stream series in `/metrics` (`m3u_proxy_stream_*{stream_id=…}`) for at most this many streams, those with the most clients first; 0 leaves them out. Bounds the number of series a scraper stores.", Observability) { Minimum = 0, Maximum = 1000 },
 
         // HLS
         new("URL_SIGNING_SECRET", SettingKind.Secret, "", "Key of the HMAC that signs every child URL of a rewritten playlist (`sig=`). Empty: derived from `API_TOKEN` when set, else random at start (a restart then invalidates the URLs players hold). Instances behind one load balancer need the same value.", Hls),

@@ -12,6 +12,7 @@ internal sealed partial class LiveChannel
     private readonly IChannelSource _source;
     private readonly FanOutBuffer _buffer;
     private readonly RandomAccessIndex _index = new();
+    private readonly ChannelInput _input;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<ChannelStart> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -21,11 +22,13 @@ internal sealed partial class LiveChannel
     private long _upstreamBytes;
     private int _sourceStarts;
 
-    public LiveChannel(string streamId, IChannelSource source, long bufferBytes, ILogger logger, long joinBurstBytes = 0, FanOutMemory? memory = null)
+    // keepaliveBound: how long a quiet upstream is bridged with repeated PAT/PMT (zero: never).
+    public LiveChannel(string streamId, IChannelSource source, long bufferBytes, ILogger logger, long joinBurstBytes = 0, FanOutMemory? memory = null, TimeSpan keepaliveBound = default)
     {
         StreamId = streamId;
         _source = source;
         _buffer = new FanOutBuffer(bufferBytes, joinBurstBytes, memory);
+        _input = new ChannelInput(_buffer, keepaliveBound);
         _logger = logger;
     }
 
@@ -35,6 +38,9 @@ internal sealed partial class LiveChannel
 
     /// <summary>Recent keyframes and the media info, read from the bytes as they are committed.</summary>
     public RandomAccessIndex Index => _index;
+
+    /// <summary>Keepalive writes (PAT and PMT repeated while the upstream was quiet) so far.</summary>
+    public long Keepalives => _input.Keepalives;
 
     /// <summary>True once the pump has finished (the source ended, failed, or the channel was stopped).</summary>
     public bool HasEnded => Volatile.Read(ref _pumpDone);
@@ -103,6 +109,8 @@ internal sealed partial class LiveChannel
         var token = _stop.Token;
         SourceStop? previous = null;
         var failed = false;
+        using var keepaliveStop = CancellationTokenSource.CreateLinkedTokenSource(token);
+        var keepalive = _input.RunKeepaliveAsync(keepaliveStop.Token);
         try
         {
             while (!token.IsCancellationRequested)
@@ -117,7 +125,7 @@ internal sealed partial class LiveChannel
                 Interlocked.Increment(ref _sourceStarts);
                 await using (source)
                 {
-                    _buffer.BeginSource();
+                    await _input.BeginSourceAsync(token);
                     _index.BeginSource(_buffer.Published);
                     previous = await CopyAsync(source, token);
                 }
@@ -138,7 +146,10 @@ internal sealed partial class LiveChannel
         finally
         {
             _source.Dispose();
-            _buffer.Complete(failed || previous?.Kind == SourceStopKind.Failed);
+            await keepaliveStop.CancelAsync();
+            await keepalive;
+            await _input.CompleteAsync(failed || previous?.Kind == SourceStopKind.Failed);
+            _input.Dispose();
             _started.TrySetResult(new ChannelStart(false, previous?.Error ?? _source.LastError));
             lock (_gate)
             {
@@ -155,15 +166,14 @@ internal sealed partial class LiveChannel
         {
             while (true)
             {
-                var memory = await _buffer.GetWriteMemoryAsync(token);
-                var read = await source.ReadAsync(memory, token);
+                var read = await source.ReadAsync(_input.ReadMemory, token);
                 if (read == 0)
                 {
                     return new SourceStop(SourceStopKind.Ended);
                 }
 
                 Interlocked.Add(ref _upstreamBytes, read);
-                _buffer.Commit(memory, read);
+                await _input.CommitAsync(read, token);
                 _index.Scan(_buffer);
                 if (!_started.Task.IsCompleted && _buffer.Published > 0)
                 {

@@ -91,7 +91,7 @@ internal sealed class LiveChannelRegistry
             StopGraceChannelsOf(viewer, except: stream.Id);
             if (!_channels.TryGetValue(stream.Id, out var entry) || entry.Channel.HasEnded || entry.Channel.IsStopping)
             {
-                var channel = new LiveChannel(stream.Id, _sources.Create(stream), _settings.LiveBufferBytes, _logger, _settings.LiveJoinBurstBytes, _memory);
+                var channel = new LiveChannel(stream.Id, _sources.Create(stream), _settings.LiveBufferBytes, _logger, _settings.LiveJoinBurstBytes, _memory, TimeSpan.FromSeconds(_settings.StreamKeepaliveSeconds));
                 // A transcoder costs seconds to start: a viewer who comes back soon shares the running one.
                 entry = new ChannelEntry(channel, TimeSpan.FromSeconds(stream.Definition.IsTranscoded ? _settings.SharedStreamGraceSeconds : _settings.LiveLastViewerGraceSeconds));
                 _channels[stream.Id] = entry;

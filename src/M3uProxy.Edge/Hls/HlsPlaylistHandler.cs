@@ -4,6 +4,7 @@ using M3uProxy.Edge.Configuration;
 using M3uProxy.Edge.Lifecycle;
 using M3uProxy.Edge.Media.Hls;
 using M3uProxy.Edge.Metrics;
+using M3uProxy.Edge.Packaging;
 using M3uProxy.Edge.Streams;
 using M3uProxy.Edge.Transcoding;
 
@@ -28,11 +29,13 @@ internal sealed class HlsPlaylistHandler
     private readonly ProxyMetrics _metrics;
     private readonly LoopbackHls _loopback;
     private readonly TranscodedHlsOutput _transcoded;
+    private readonly PackagedHlsHandler _packaged;
 
-    public HlsPlaylistHandler(HlsStreams streams, PlaylistSource source, StreamLifecycle lifecycle, UrlSigner signer, ProxySettings settings, TimeProvider time, ProxyMetrics metrics, LoopbackHls loopback, TranscodedHlsOutput transcoded)
+    public HlsPlaylistHandler(HlsStreams streams, PlaylistSource source, StreamLifecycle lifecycle, UrlSigner signer, ProxySettings settings, TimeProvider time, ProxyMetrics metrics, LoopbackHls loopback, TranscodedHlsOutput transcoded, PackagedHlsHandler packaged)
     {
         _loopback = loopback;
         _transcoded = transcoded;
+        _packaged = packaged;
         _metrics = metrics;
         _streams = streams;
         _source = source;
@@ -79,6 +82,13 @@ internal sealed class HlsPlaylistHandler
         }
 
         target.Touch(_time.GetUtcNow());
+        if (ReferenceEquals(target, top) && top.Definition.Kind == StreamKind.LiveContinuous)
+        {
+            // A live MPEG-TS stream: HLS cut from its channel's shared buffer, no upstream playlist.
+            await _packaged.ServePlaylistAsync(context, top, client);
+            return;
+        }
+
         UpstreamPlaylist playlist;
         try
         {

@@ -1,3 +1,4 @@
+using M3uProxy.Edge.Coordination;
 using M3uProxy.Edge.Failover;
 using M3uProxy.Edge.FanOut;
 using M3uProxy.Edge.Hls;
@@ -12,12 +13,14 @@ namespace M3uProxy.Edge.Hosting;
 /// source is read by ffmpeg from this proxy's own HLS route over loopback); a resolver stream
 /// reads streamlink or yt-dlp. A cluster relay replaces it when another instance owns the channel.
 /// </summary>
-internal sealed class ChannelSourceChain(FailoverCoordinator failover, TranscodingSources transcoding, LoopbackHls loopback) : IChannelSourceFactory
+internal sealed class ChannelSourceChain(FailoverCoordinator failover, TranscodingSources transcoding, LoopbackHls loopback, ProviderLimits limits) : IChannelSourceFactory
 {
     public IChannelSource Create(StreamRecord stream)
     {
         var input = stream.Definition.Transcode is not null && stream.Definition.SourceKind == StreamKind.Hls ? loopback.InputUrl(stream) : null;
-        return transcoding.TryCreate(stream, () => failover.CreateChannelSource(stream), input, (reason, error) => failover.PublishFailed(stream, reason, error, 0))
+        var source = transcoding.TryCreate(stream, () => failover.CreateChannelSource(stream), input, (reason, error) => failover.PublishFailed(stream, reason, error, 0))
             ?? failover.CreateChannelSource(stream);
+        // A provider connection slot is held for the channel's life (PROVIDER_MAX_CONNECTIONS).
+        return limits.Enabled ? new ProviderSlotChannelSource(source, limits, stream) : source;
     }
 }

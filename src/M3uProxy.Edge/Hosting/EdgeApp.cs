@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 using M3uProxy.Edge.Api;
 using M3uProxy.Edge.Broadcast;
 using M3uProxy.Edge.Configuration;
@@ -11,6 +12,7 @@ using M3uProxy.Edge.Http;
 using M3uProxy.Edge.Lifecycle;
 using M3uProxy.Edge.Metrics;
 using M3uProxy.Edge.Monitoring;
+using M3uProxy.Edge.Packaging;
 using M3uProxy.Edge.Playback;
 using M3uProxy.Edge.Tools;
 using M3uProxy.Edge.Transcoding;
@@ -36,7 +38,8 @@ internal static class EdgeApp
         // Settings were read and validated already; nothing else may reinterpret the environment.
         builder.Configuration.Sources.Clear();
         builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, settings));
-        ConfigureLogging(builder.Logging, settings);
+        var started = new StrongBox<bool>();
+        ConfigureLogging(builder.Logging, settings, started);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         AddProxyServices(builder.Services, configuration, timeProvider ?? TimeProvider.System, upstreamTls);
 
@@ -50,7 +53,11 @@ internal static class EdgeApp
         var events = app.Services.GetRequiredService<EventBus>();
         app.Lifetime.ApplicationStopping.Register(() => lifecycle.StopAll("server_shutdown"));
         app.Lifetime.ApplicationStopped.Register(events.CompleteAll);
-        app.Lifetime.ApplicationStarted.Register(() => WarnAboutInactiveCapabilities(app, configuration));
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            Volatile.Write(ref started.Value, true);
+            StartupBanner.Write(app, configuration);
+        });
         app.Services.StartTranscoding(app.Lifetime);
         return app;
     }
@@ -75,7 +82,7 @@ internal static class EdgeApp
         }
     }
 
-    private static void ConfigureLogging(ILoggingBuilder logging, ProxySettings settings)
+    private static void ConfigureLogging(ILoggingBuilder logging, ProxySettings settings, StrongBox<bool> started)
     {
         logging.ClearProviders();
         if (settings.LogFormat == "json")
@@ -102,6 +109,8 @@ internal static class EdgeApp
         logging.AddFilter("Microsoft.AspNetCore", level <= LogLevel.Trace ? level : LogLevel.Warning > level ? LogLevel.Warning : level);
         // Its per-request lines carry full query strings (api_token=…), which no level may log.
         logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning > level ? LogLevel.Warning : level);
+        // A start-up failure is told in one line by Program (StartupFailure), not as the host's stack trace.
+        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", l => l >= level && Volatile.Read(ref started.Value));
     }
 
     // One line per feature; each AddX() sits beside the feature's MapX().
@@ -115,7 +124,7 @@ internal static class EdgeApp
         services.AddUpstream(upstreamTls);
         services.AddTools();
         services.AddTranscoding();
-        services.AddCoordination();
+        services.AddCoordination(configuration.Settings);
         services.AddProxyMetrics();
         services.AddApi();
         services.AddFanOut();
@@ -124,10 +133,12 @@ internal static class EdgeApp
         services.AddMonitoring();
         services.AddPlayback();
         services.AddHls();
+        services.AddPackaging();
         // Last: hosted services stop in reverse order, so broadcasts end first and the webhook
         // queues drain after the rest has stopped.
         services.AddWebhooks();
         services.AddBroadcast();
+        services.AddStartupBanner(configuration.Settings);
     }
 
     private static void UsePipeline(WebApplication app, ProxySettings settings)
@@ -143,6 +154,7 @@ internal static class EdgeApp
 
         app.UseRouting();
         app.UseMiddleware<ApiTokenMiddleware>();
+        app.UseCoordination();
     }
 
     private static void MapRoutes(WebApplication app)
@@ -162,14 +174,6 @@ internal static class EdgeApp
         app.MapHlsEndpoints();
         app.MapBroadcastPlaybackEndpoints();
         app.MapTranscodePlayback();
-    }
-
-    private static void WarnAboutInactiveCapabilities(WebApplication app, SettingsLoadResult configuration)
-    {
-        var inactive = configuration.RequestedInactiveCapabilities().ToList();
-        if (inactive.Count > 0)
-        {
-            HostingLog.CapabilitiesInactive(app.Logger, string.Join(", ", inactive));
-        }
+        app.MapPackagingEndpoints();
     }
 }

@@ -14,6 +14,9 @@ internal sealed class MetricsCollector : IDisposable
 {
     private static readonly HashSet<string> _meters = new(StringComparer.Ordinal) { ProxyMetrics.MeterName, "Microsoft.AspNetCore.Hosting" };
 
+    /// <summary>The runtime's own meter (.NET 9+): GC, thread pool, exceptions, CPU and working set. One per process, not per host.</summary>
+    private const string RuntimeMeter = "System.Runtime";
+
     private readonly IMeterFactory _factory;
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<Instrument, InstrumentState> _instruments = new();
@@ -28,7 +31,8 @@ internal sealed class MetricsCollector : IDisposable
         _listener.InstrumentPublished = (instrument, listener) =>
         {
             // The listener sees every meter of the process; only this host's are ours.
-            if (ReferenceEquals(instrument.Meter.Scope, _factory) && _meters.Contains(instrument.Meter.Name))
+            if ((ReferenceEquals(instrument.Meter.Scope, _factory) && _meters.Contains(instrument.Meter.Name))
+                || (instrument.Meter.Scope is null && instrument.Meter.Name == RuntimeMeter))
             {
                 listener.EnableMeasurementEvents(instrument, _instruments.GetOrAdd(instrument, i => new InstrumentState(i)));
             }
@@ -38,6 +42,7 @@ internal sealed class MetricsCollector : IDisposable
         _listener.SetMeasurementEventCallback<int>(static (_, value, tags, state) => ((InstrumentState)state!).Record(value, tags));
         _listener.SetMeasurementEventCallback<double>(static (_, value, tags, state) => ((InstrumentState)state!).Record(value, tags));
         _listener.Start();
+        metrics.AddKnownSeries();
     }
 
     /// <summary>Reads the observable instruments, then renders every instrument.</summary>

@@ -12,6 +12,8 @@ internal static class MetricsEndpoints
         services.AddSingleton<Uptime>();
         services.AddSingleton<ProxyMetrics>();
         services.AddSingleton<IGaugeSet, ProxyGauges>();
+        services.AddSingleton<IGaugeSet, ProcessGauges>();
+        services.AddSingleton<IGaugeSet, StreamGauges>();
         services.AddSingleton<MetricsCollector>();
         services.AddSingleton<ThroughputSampler>();
         services.AddHostedService(sp => sp.GetRequiredService<ThroughputSampler>());

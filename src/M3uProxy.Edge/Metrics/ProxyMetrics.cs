@@ -39,6 +39,43 @@ internal sealed class ProxyMetrics
 
     public Meter Meter { get; }
 
+    /// <summary>
+    /// Records 0 for every label value known in advance, once something listens, so that each
+    /// labelled counter is present from the start (a rate() or an alert needs the series before
+    /// the first event). The strings are those the emitters use (Failover/, Monitoring/, Upstream/).
+    /// </summary>
+    public void AddKnownSeries()
+    {
+        foreach (var reason in KnownFailoverReasons)
+        {
+            _failovers.Add(0, new KeyValuePair<string, object?>("reason", reason));
+        }
+
+        foreach (var kind in KnownUpstreamErrorKinds)
+        {
+            _upstreamErrors.Add(0, new KeyValuePair<string, object?>("kind", kind));
+        }
+
+        foreach (var reason in KnownStreamFailureReasons)
+        {
+            _streamFailures.Add(0, new KeyValuePair<string, object?>("reason", reason));
+        }
+
+        _webhookDeliveries.Add(0, new KeyValuePair<string, object?>("outcome", "delivered"));
+        _webhookDeliveries.Add(0, new KeyValuePair<string, object?>("outcome", "failed"));
+        _bytesServed.Add(0);
+    }
+
+    public static readonly string[] KnownFailoverReasons =
+    [
+        "manual", "connection_error_after_retries", "stream_error_HTTPStatusError_after_retries", "stream_error_ReadError_after_retries",
+        "chunk_timeout_after_retries", "live_stream_silent_close", "circuit_breaker_timeout", "circuit_breaker_bad_upstream", "low_bitrate", "silence_detected",
+    ];
+
+    public static readonly string[] KnownUpstreamErrorKinds = ["Connect", "Timeout", "Status", "Redirect", "Read", "NotMedia", "chunk_timeout", "closed"];
+
+    public static readonly string[] KnownStreamFailureReasons = ["retries_exhausted", "total_timeout_exceeded", "no_failover_available", "circuit_breaker_timeout"];
+
     public void BytesServed(long count) => _bytesServed.Add(count);
 
     public void Failover(string reason) => _failovers.Add(1, new KeyValuePair<string, object?>("reason", reason));

@@ -105,8 +105,15 @@ internal sealed class UpstreamClient : IDisposable
             try
             {
                 var body = await response.Content.ReadAsStreamAsync(timeout.Token);
+                // Counted against the provider asked (before redirects): its connection cap is what operators watch.
+                var provider = Traffic.For(origin);
                 Interlocked.Increment(ref _openResponses);
-                return new UpstreamResponse(response, body, url, () => Interlocked.Decrement(ref _openResponses));
+                provider.Opened();
+                return new UpstreamResponse(response, new CountingReadStream(body, provider), url, () =>
+                {
+                    Interlocked.Decrement(ref _openResponses);
+                    provider.Closed();
+                });
             }
             catch (Exception exception) when (exception is OperationCanceledException or HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
             {
@@ -160,6 +167,9 @@ internal sealed class UpstreamClient : IDisposable
 
     /// <summary>Upstream responses whose body is open (live sources, VOD and segment transfers), for metrics.</summary>
     public int OpenResponses => Volatile.Read(ref _openResponses);
+
+    /// <summary>Open responses and bytes read, per provider (for metrics).</summary>
+    public ProviderTraffic Traffic { get; } = new();
 
     public void Dispose() => _invoker.Dispose();
 }

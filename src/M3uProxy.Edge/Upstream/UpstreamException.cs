@@ -46,4 +46,7 @@ internal enum UpstreamFailure
 
     /// <summary>A success status whose body is a page (HTML, JSON, XML), not media.</summary>
     NotMedia,
+
+    /// <summary>Not opened: the provider is at its connection limit (<c>PROVIDER_MAX_CONNECTIONS</c>).</summary>
+    ProviderLimit,
 }

@@ -27,7 +27,8 @@ public sealed class MediaInfoTests
         Assert.Equal("{}", (await MediaInfoAsync(proxy, streamId)).ToJsonString()); // nobody watches yet
         using var viewer = new MediaClient();
         using var response = await viewer.OpenAsync(new Uri(proxy.BaseAddress, $"stream/{streamId}").ToString(), cancellationToken: TestContext.Current.CancellationToken);
-        var watching = MediaClient.ReadAtLeastAsync(response, source.Length, TimeSpan.FromSeconds(6));
+        // Long enough to outlast every check below even on a loaded machine: a cancelled read hangs the viewer up.
+        var watching = MediaClient.ReadAtLeastAsync(response, 20 * source.Length, TimeSpan.FromSeconds(20));
 
         var info = await WaitForMediaInfoAsync(proxy, streamId, "h264");
         var video = await ProbeAsync(file, "v");
@@ -67,7 +68,7 @@ public sealed class MediaInfoTests
         var streamId = (string)created["stream_id"]!;
         using var viewer = new MediaClient();
         using var response = await viewer.OpenAsync(new Uri(proxy.BaseAddress, $"stream/{streamId}").ToString(), cancellationToken: TestContext.Current.CancellationToken);
-        var watching = MediaClient.ReadAtLeastAsync(response, 4 * h264.Length, TimeSpan.FromSeconds(8));
+        var watching = MediaClient.ReadAtLeastAsync(response, 20 * h264.Length, TimeSpan.FromSeconds(20));
         await WaitForMediaInfoAsync(proxy, streamId, "h264");
 
         var (status, _, _) = await proxy.SendAsync(HttpMethod.Post, $"streams/{streamId}/failover");

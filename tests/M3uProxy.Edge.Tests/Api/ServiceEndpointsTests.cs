@@ -30,8 +30,10 @@ public sealed class ServiceEndpointsTests
 
         Assert.Equal(200, status);
         Assert.Equal(
-            ["status", "root_path", "version", "uptime_seconds", "active_streams", "active_clients", "total_bytes_served", "stats"],
+            ["status", "root_path", "version", "uptime_seconds", "active_streams", "active_clients", "total_bytes_served", "stats", "cluster"],
             body!.AsObject().Select(p => p.Key));
+        Assert.False((bool)body["cluster"]!["redis_enabled"]!); // the reference's fields, then this instance in its cluster
+        Assert.Equal("single", (string?)body["cluster"]!["worker_id"]);
         Assert.Equal("healthy", (string?)body["status"]);
         Assert.Equal("/m3u-proxy", (string?)body["root_path"]);
     }

@@ -45,4 +45,71 @@ public sealed class DotEnvFileTests
 
     [Fact]
     public void MissingFile_IsEmpty() => Assert.Empty(DotEnvFile.ReadIfPresent(Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), ".env")));
+
+    /// <summary>Each expectation is what python-dotenv 1.2.2's <c>dotenv_values</c> returned for the same file, FROMENV=env in the environment.</summary>
+    [Fact]
+    public void Interpolates_AsPythonDotenvDoes()
+    {
+        var values = DotEnvFile.Parse(
+            """
+            BASE=edge
+            A=${BASE}-1
+            B='${BASE}-single'
+            C="${BASE}-double"
+            D=${MISSING:-fallback}
+            E=${MISSING}
+            F=\${BASE}
+            G="\${BASE}"
+            H=${FROMENV}
+            I=${BASE:-x}
+            J=${MISSING:-${BASE}}
+            K=$BASE
+            EMPTYV=
+            M=${EMPTYV:-def}
+            N='it\'s'
+            O="tab\there"
+            P=${LATER}
+            LATER=late
+            URL=${MISSING:-http://127.0.0.1:8085/x}
+            NOTVAR=${BASE:x}
+            """,
+            name => name == "FROMENV" ? "env" : null);
+
+        Assert.Equal("edge-1", values["A"]);
+        Assert.Equal("edge-single", values["B"]);
+        Assert.Equal("edge-double", values["C"]);
+        Assert.Equal("fallback", values["D"]);
+        Assert.Equal("", values["E"]);
+        Assert.Equal("\\edge", values["F"]);
+        Assert.Equal("\\edge", values["G"]);
+        Assert.Equal("env", values["H"]);
+        Assert.Equal("edge", values["I"]);
+        Assert.Equal("${BASE}", values["J"]);
+        Assert.Equal("$BASE", values["K"]);
+        Assert.Equal("", values["M"]);
+        Assert.Equal("it's", values["N"]);
+        Assert.Equal("tab\there", values["O"]);
+        Assert.Equal("", values["P"]);
+        Assert.Equal("http://127.0.0.1:8085/x", values["URL"]);
+        Assert.Equal("${BASE:x}", values["NOTVAR"]);
+    }
+
+    [Fact]
+    public void FileValues_WinOverTheEnvironment_InsideTheFile()
+    {
+        var values = DotEnvFile.Parse("PORT=8086\nBASE_URL=http://localhost:${PORT}\n", name => name == "PORT" ? "9999" : null);
+
+        Assert.Equal("http://localhost:8086", values["BASE_URL"]);
+    }
+
+    [Fact]
+    public void UnquotedComment_AndByteOrderMark_AreNotValues()
+    {
+        var values = DotEnvFile.Parse("\uFEFFHOST=127.0.0.1\nEMPTY= # nothing\nTABBED=a\t# c\nHASH=a#b\n", _ => null);
+
+        Assert.Equal("127.0.0.1", values["HOST"]);
+        Assert.Equal("", values["EMPTY"]);
+        Assert.Equal("a", values["TABBED"]);
+        Assert.Equal("a#b", values["HASH"]);
+    }
 }

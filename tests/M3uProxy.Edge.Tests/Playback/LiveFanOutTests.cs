@@ -176,7 +176,7 @@ public sealed class LiveFanOutTests
     public async Task SlowReader_IsSkippedForward_OnPacketBoundaries()
     {
         await using var origin = await StartOriginAsync(bytesPerSecond: 4_000_000);
-        await using var proxy = await ProxyHost.StartAsync(new Dictionary<string, string?> { ["LIVE_BUFFER_BYTES"] = "262144", ["LIVE_JOIN_BURST_BYTES"] = "0" });
+        await using var proxy = await ProxyHost.StartAsync(new Dictionary<string, string?> { ["LIVE_BUFFER_BYTES"] = "1048576", ["LIVE_JOIN_BURST_BYTES"] = "0" });
         var url = await proxy.StreamUrlAsync(origin.Url(ChannelPath));
         using var fast = new MediaClient("fast");
         using var slow = new MediaClient("slow", receiveBufferSize: 8192);

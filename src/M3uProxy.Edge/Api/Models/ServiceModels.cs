@@ -12,7 +12,11 @@ internal sealed record HealthResponse(
     int ActiveStreams,
     int ActiveClients,
     long TotalBytesServed,
-    ProxyStats Stats);
+    ProxyStats Stats,
+    ClusterHealth Cluster);
+
+/// <summary>This instance in its cluster (this proxy only): whether Redis is on and reachable, and how many instances it sees.</summary>
+internal sealed record ClusterHealth(bool RedisEnabled, bool RedisConnected, string WorkerId, int? Instances);
 
 internal sealed record TestConnectionResponse(
     bool Success,
@@ -36,7 +40,8 @@ internal sealed record RedisInfo(
     int? Db,
     int? MaxClientsPerStream,
     int? StreamTimeout,
-    string? SharingStrategy);
+    string? SharingStrategy,
+    bool Connected);
 
 internal sealed record TranscodingInfo(bool Enabled, IReadOnlyDictionary<string, string> Profiles);
 

@@ -1,0 +1,21 @@
+using M3uProxy.Edge.Configuration;
+
+namespace M3uProxy.Edge.Coordination.Redis;
+
+/// <summary>The cluster's services over Redis (<c>REDIS_ENABLED=true</c>), replacing the single-instance ones.</summary>
+internal static class RedisCoordination
+{
+    public static IServiceCollection AddRedisCoordination(this IServiceCollection services, ProxySettings settings)
+    {
+        var options = RedisOptions.From(settings);
+        services.AddSingleton(options);
+        services.AddSingleton(new InstanceInfo(options.WorkerId, options.AdvertiseUrl));
+        services.AddSingleton<RedisConnection>();
+        services.AddHostedService(sp => sp.GetRequiredService<RedisConnection>());
+        services.AddSingleton<IStreamDirectory, RedisStreamDirectory>();
+        services.AddSingleton<RedisStreamKeeper>();
+        services.AddSingleton<IClusterStatus>(sp => sp.GetRequiredService<RedisStreamKeeper>());
+        services.AddHostedService(sp => sp.GetRequiredService<RedisStreamKeeper>());
+        return services;
+    }
+}

@@ -1,0 +1,169 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace M3uProxy.Edge.Tests.Infrastructure;
+
+/// <summary>
+/// The proxy as a real process (the build's app host, as the binary runs), with its own
+/// environment and working folder, every console line kept, and killed when disposed.
+/// </summary>
+public sealed class ChildProxy : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _lines = new();
+    private readonly ConcurrentQueue<string> _errorLines = new();
+
+    private ChildProxy(Process process)
+    {
+        _process = process;
+    }
+
+    public int Port { get; private init; }
+
+    public HttpClient Client { get; private init; } = null!;
+
+    /// <summary>Every line of stdout and stderr, in arrival order.</summary>
+    public IReadOnlyList<string> Lines => [.. _lines];
+
+    public IReadOnlyList<string> ErrorLines => [.. _errorLines];
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Starts <c>m3u-proxy ARGS</c> with HOST=127.0.0.1 and a free PORT unless <paramref name="environment"/> says otherwise.</summary>
+    public static ChildProxy Start(IReadOnlyDictionary<string, string> environment, string? workingDirectory = null, params string[] args)
+    {
+        var port = environment.TryGetValue("PORT", out var configured) ? int.Parse(configured, CultureInfo.InvariantCulture) : FreePort();
+        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "m3u-proxy"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        // Nothing of the test machine's own configuration leaks in.
+        foreach (var name in new[] { "API_TOKEN", "ROOT_PATH", "LOG_LEVEL", "LOG_FORMAT", "HOST", "PORT" })
+        {
+            start.Environment.Remove(name);
+        }
+
+        start.Environment["HOST"] = "127.0.0.1";
+        start.Environment["PORT"] = port.ToString(CultureInfo.InvariantCulture);
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = new Process { StartInfo = start };
+        var proxy = new ChildProxy(process)
+        {
+            Port = port,
+            Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) },
+        };
+        process.OutputDataReceived += (_, e) => proxy.Record(e.Data, error: false);
+        process.ErrorDataReceived += (_, e) => proxy.Record(e.Data, error: true);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return proxy;
+    }
+
+    private void Record(string? line, bool error)
+    {
+        if (!string.IsNullOrEmpty(line))
+        {
+            _lines.Enqueue(line);
+            if (error)
+            {
+                _errorLines.Enqueue(line);
+            }
+        }
+    }
+
+    public async Task WaitUntilUpAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                using var response = await Client.GetAsync("livez", TestContext.Current.CancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "proxy did not start: " + string.Join("\n", Lines));
+            Assert.False(_process.HasExited, "proxy exited: " + string.Join("\n", Lines));
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>Waits (at most 30 s) for a console line that matches.</summary>
+    public async Task<string> WaitForLineAsync(Func<string, bool> match)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            if (Lines.FirstOrDefault(match) is { } line)
+            {
+                return line;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "no such line within 30 s:\n" + string.Join("\n", Lines));
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>Waits (at most 30 s) for the process to end by itself and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync()
+    {
+        await _process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        // The asynchronous readers may still be delivering the last lines.
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    /// <summary>Stops the process as SIGTERM would and waits for its last lines.</summary>
+    public async Task StopAsync()
+    {
+        if (!_process.HasExited)
+        {
+            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
+            await WaitForExitAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
