@@ -79,16 +79,7 @@ internal sealed class StatsBuilder
             MediaInfo: MediaInfoModel.From(_channels.MediaInfoOf(stream.Id)));
     }
 
-    /// <summary>The wire value of <c>source_state</c>: <c>idle</c> when no live source runs.</summary>
-    public static string SourceStateName(SourceState? state) => state switch
-    {
-        SourceState.Connecting => "connecting",
-        SourceState.Streaming => "streaming",
-        SourceState.Retrying => "retrying",
-        SourceState.FailingOver => "failing_over",
-        SourceState.Failed => "failed",
-        _ => "idle",
-    };
+    public static string SourceStateName(SourceState? state) => state.WireName();
 
     public static ClientStats Client(ClientRecord client) => new(
         ClientId: client.ClientId,

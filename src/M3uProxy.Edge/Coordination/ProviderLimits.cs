@@ -90,7 +90,7 @@ internal sealed partial class ProviderLimits
         }
 
         Log.Preempting(_logger, victim.StreamId, stream.Id, provider, limit);
-        _lifecycle.RemoveStream(victimStream, EventData.Stopped("provider_limit_preempted", victimStream, new()
+        _lifecycle.RemoveStream(victimStream, new StopReason("provider_limit_preempted", new()
         {
             ["provider"] = provider,
             ["max_connections"] = limit,

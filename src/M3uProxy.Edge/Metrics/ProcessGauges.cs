@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
-using M3uProxy.Edge.Hosting;
+using M3uProxy.Edge.Configuration;
+using M3uProxy.Edge.Tools;
 
 namespace M3uProxy.Edge.Metrics;
 
@@ -19,19 +19,13 @@ internal sealed class ProcessGauges : IGaugeSet
             "m3u_proxy.build_info",
             () => new System.Diagnostics.Metrics.Measurement<int>(1, [new("version", ProxyVersion.Build), new("api_version", ProxyVersion.Api), new("runtime", RuntimeInformation.FrameworkDescription)]),
             description: "Always 1; the labels say which build runs (version as --version prints it, the reference API level, the .NET runtime).");
-        meter.CreateObservableCounter("process.cpu", () => Read(p => p.TotalProcessorTime.TotalSeconds), "s", "User and system CPU time spent by the process.");
-        meter.CreateObservableGauge("process.resident_memory", () => Read(p => (double)p.WorkingSet64), "By", "Resident memory of the process.");
-        meter.CreateObservableGauge("process.virtual_memory", () => Read(p => (double)p.VirtualMemorySize64), "By", "Virtual memory of the process.");
-        meter.CreateObservableGauge("process.threads", () => Read(p => p.Threads.Count), description: "Operating-system threads of the process.");
+        meter.CreateObservableCounter("process.cpu", CurrentProcess.CpuSeconds, "s", "User and system CPU time spent by the process.");
+        meter.CreateObservableGauge("process.resident_memory", CurrentProcess.ResidentBytes, "By", "Resident memory of the process.");
+        meter.CreateObservableGauge("process.virtual_memory", CurrentProcess.VirtualBytes, "By", "Virtual memory of the process.");
+        meter.CreateObservableGauge("process.threads", CurrentProcess.Threads, description: "Operating-system threads of the process.");
         meter.CreateObservableGauge("process.open_fds", OpenFileDescriptors, description: "Open file descriptors (sockets included).");
-        var started = Read(p => new DateTimeOffset(p.StartTime.ToUniversalTime()).ToUnixTimeMilliseconds() / 1000.0);
+        var started = CurrentProcess.StartUnixSeconds();
         meter.CreateObservableGauge("process.start_time", () => started, "s", "Start time of the process, in seconds since the Unix epoch.");
-    }
-
-    private static double Read(Func<Process, double> read)
-    {
-        using var process = Process.GetCurrentProcess();
-        return read(process);
     }
 
     private static IEnumerable<System.Diagnostics.Metrics.Measurement<int>> OpenFileDescriptors()

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using M3uProxy.Edge.Api;
 using M3uProxy.Edge.Configuration;
 using M3uProxy.Edge.Lifecycle;
 using M3uProxy.Edge.Streams;
@@ -49,7 +48,7 @@ internal sealed class StreamGauges : IGaugeSet
             new("stream_id", s.Id),
             new("kind", s.Definition.Kind switch { StreamKind.Hls => "hls", StreamKind.Vod => "vod", _ => "live" }),
             new("provider", Provider(s.EffectiveUrl)),
-            new("state", StatsBuilder.SourceStateName(s.Failover.SourceState))));
+            new("state", s.Failover.SourceState.WireName())));
 
     private static string Provider(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? $"{uri.IdnHost}:{uri.Port}" : "unknown";
 }

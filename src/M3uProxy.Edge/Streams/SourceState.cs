@@ -18,3 +18,17 @@ internal enum SourceState
     /// <summary>Nothing works: the stream ends with <c>stream_failed</c>.</summary>
     Failed,
 }
+
+internal static class SourceStateNames
+{
+    /// <summary>The wire value of <c>source_state</c>: <c>idle</c> when no live source runs.</summary>
+    public static string WireName(this SourceState? state) => state switch
+    {
+        SourceState.Connecting => "connecting",
+        SourceState.Streaming => "streaming",
+        SourceState.Retrying => "retrying",
+        SourceState.FailingOver => "failing_over",
+        SourceState.Failed => "failed",
+        _ => "idle",
+    };
+}

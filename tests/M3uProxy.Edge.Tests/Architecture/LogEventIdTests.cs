@@ -31,6 +31,7 @@ public sealed class LogEventIdTests
         ["Transcoding"] = (600, 699),
         ["Broadcast"] = (700, 799),
         ["Coordination"] = (800, 899),
+        ["Packaging"] = (960, 969),
     };
 
     private static readonly List<(string Folder, string Method, int Id)> _messages = Collect();

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using M3uProxy.Edge.Configuration;
 using M3uProxy.Edge.Hosting;
 using M3uProxy.Edge.Tests.Infrastructure;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using M3uProxy.Edge.Hosting;
+using M3uProxy.Edge.Configuration;
 using M3uProxy.Edge.Metrics;
 using M3uProxy.Edge.Testing;
 using M3uProxy.Edge.Tests.Infrastructure;

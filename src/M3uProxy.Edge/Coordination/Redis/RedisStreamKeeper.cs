@@ -134,7 +134,7 @@ internal sealed partial class RedisStreamKeeper : BackgroundService, IClusterSta
         if (_lifecycle.Streams.TryGet(streamId, out var stream) && !stream.Definition.IsVariant)
         {
             stream.TryClaimStopped();
-            if (_lifecycle.RemoveStream(stream, EventData.Stopped("manual_deletion", stream)))
+            if (_lifecycle.RemoveStream(stream, new StopReason("manual_deletion")))
             {
                 Log.EndedLocalCopy(_logger, streamId);
             }
