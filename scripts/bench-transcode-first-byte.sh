@@ -13,7 +13,7 @@ ffmpeg -hide_banner -loglevel error -f lavfi -i testsrc2=size=640x360:rate=25 -f
 (cd "$work" && python3 -m http.server 18766 --bind 127.0.0.1 >/dev/null 2>&1) &
 HOST=127.0.0.1 PORT=18765 ROOT_PATH= "$binary" >"$work/proxy.log" 2>&1 &
 for _ in $(seq 100); do curl -fs http://127.0.0.1:18765/livez >/dev/null && break; sleep 0.1; done
-curl -fs -o /dev/null http://127.0.0.1:18766/source.ts   # warm the origin
+for _ in $(seq 100); do curl -fs -o /dev/null http://127.0.0.1:18766/source.ts && break; sleep 0.1; done   # origin up and warm
 
 for i in $(seq "$runs"); do
   id=$(curl -fs -X POST http://127.0.0.1:18765/transcode -H 'content-type: application/json' \

@@ -32,7 +32,7 @@ internal sealed class StreamGauges : IGaugeSet
     }
 
     private IEnumerable<StreamRecord> Selected()
-        => _lifecycle.Streams.Snapshot()
+        => _lifecycle.StreamSnapshot()
             .Where(s => !s.Definition.IsVariant)
             .OrderByDescending(s => s.ClientCount)
             .ThenByDescending(s => s.TotalBytesServed)

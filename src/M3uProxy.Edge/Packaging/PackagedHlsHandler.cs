@@ -81,7 +81,7 @@ internal sealed class PackagedHlsHandler
         packager.Touch();
         var clientId = context.Request.Query["client_id"].ToString();
         ClientRecord? client = null;
-        if (_lifecycle.Streams.TryGet(streamId, out var stream) && clientId.Length > 0)
+        if (_lifecycle.TryGetStream(streamId, out var stream) && clientId.Length > 0)
         {
             client = _lifecycle.RegisterClient(stream, clientId, ClientIdentity.From(context));
         }

@@ -145,7 +145,7 @@ internal sealed partial class TranscodedHlsOutput : IDisposable
         {
             foreach (var (id, watch) in _watches.ToList())
             {
-                var removed = !_lifecycle.Streams.TryGet(id, out _);
+                var removed = !_lifecycle.TryGetStream(id, out _);
                 if (removed || watch.Channel.HasEnded || DateTime.UtcNow - watch.LastRequest > _idleAfter)
                 {
                     _channels.Leave(watch.Channel, watch.Reader, watch.Viewer);
