@@ -107,16 +107,25 @@ internal sealed partial class FanOutBuffer
 
         if (keepHistory && KeepsHistory())
         {
-            keepFrom = Math.Min(keepFrom, published - _historyBytes);
+            keepFrom = Math.Min(keepFrom, HistoryStart(published));
         }
 
         var bound = Math.Min(Math.Max(lagFloor, keepFrom), published);
         ReleaseChunksBelow(Math.Max(bound / ChunkSize, firstToKeep));
     }
 
-    // Recent bytes are kept for joiners while the upstream sets the pace (readers wait for it),
-    // not when the writer had to wait for its readers within the last burst (a file read faster than it is watched).
-    private bool KeepsHistory() => _historyBytes > 0 && _written - _lastWriterWait > _historyBytes && _memory.HistoryAllowed;
+    // The join burst, or the latest keyframe when it is further back and still readable by a joiner.
+    private long HistoryStart(long published)
+    {
+        var burstStart = published - _historyBytes;
+        var keyframe = Volatile.Read(ref _retainFrom);
+        return keyframe < burstStart && published - keyframe <= _maxRetained ? keyframe : burstStart;
+    }
+
+    // Recent bytes are kept for joiners while the upstream sets the pace (readers wait for it more
+    // often than the writer waits for them), not for a file read faster than it is watched.
+    private bool KeepsHistory()
+        => (_historyBytes > 0 || Volatile.Read(ref _retainFrom) != long.MaxValue) && Volatile.Read(ref _paceScore) > 0 && _memory.HistoryAllowed;
 
     private void ReleaseChunksBelow(long firstToKeep)
     {

@@ -12,7 +12,7 @@ namespace M3uProxy.Edge.FanOut;
 /// needs them and returned once the slowest reader has passed them, so a channel whose viewers keep up
 /// holds a few chunks (plus the join burst's recent bytes), and only a spread between its readers
 /// grows it, up to <c>LIVE_BUFFER_BYTES</c>.</item>
-/// <item>Back-pressure: the writer stays at most one chunk ahead of the leading reader, so it runs
+/// <item>Back-pressure: the writer stays at most two chunks ahead of the leading reader, so it runs
 /// at the pace of the fastest viewer, and a single viewer of a finite file gets every byte.</item>
 /// <item>Lag: a reader that falls a whole buffer behind the writer (or that the memory ceiling
 /// cuts) is moved forward (to a PAT when one is near, else a packet boundary) or dropped, by policy;
@@ -28,11 +28,24 @@ internal sealed partial class FanOutBuffer : IDisposable
     public const int ChunkSize = TsPacket.Size * 348;
 
     /// <summary>How far the writer may run ahead of the leading reader: more would only hold memory, since the upstream's socket buffers already absorb jitter.</summary>
-    private const long WriteAhead = ChunkSize;
+    private const long WriteAhead = 2 * ChunkSize;
+
+    /// <summary>
+    /// Once held back, the writer resumes when its readers have freed a whole chunk (or have every
+    /// published byte), not after each piece they send: one wake-up per chunk instead of a ping-pong
+    /// of small reads and cross-thread wake-ups.
+    /// </summary>
+    private const long ResumeRoom = ChunkSize;
+
+    private const int PaceScoreLimit = 16;
 
     private readonly long _capacity;
     private readonly long _safetyMargin;
     private readonly long _historyBytes;
+
+    // How far back the latest keyframe may be kept for joiners: what a joiner there can still read
+    // before it counts as lagging, with the writer's hold-back and write-ahead on top of the margin.
+    private readonly long _maxRetained;
 
     // The most a source may hold back waiting for the next unit start before whole packets are
     // published anyway: a stream that never flags unit starts must still flow, and the writer must
@@ -45,7 +58,7 @@ internal sealed partial class FanOutBuffer : IDisposable
     private long _written;
     private long _scanned;
     private long _lastUnitStart;
-    private long _lastWriterWait = long.MinValue / 2;
+    private long _retainFrom = long.MaxValue;
     private bool _needAlignment = true;
     private bool _framingKnown;
     private bool _isTransportStream = true;
@@ -58,6 +71,11 @@ internal sealed partial class FanOutBuffer : IDisposable
     private int _completion;
     private int _writerWaiting;
 
+    // Who waits for whom (writer thread only): the writer waiting for its upstream pushes it up (the
+    // upstream sets the pace: a live channel), the writer held back by its readers pushes it down (a
+    // file read faster than it is watched). Saturating, so one hiccup does not flip a channel's character.
+    private int _paceScore;
+
     public FanOutBuffer(long capacityBytes, long historyBytes = 0, FanOutMemory? memory = null)
     {
         var chunkCount = (int)Math.Max(4, (capacityBytes + ChunkSize - 1) / ChunkSize);
@@ -67,6 +85,7 @@ internal sealed partial class FanOutBuffer : IDisposable
         _safetyMargin = 2L * ChunkSize;
         _maxHoldBack = Math.Min(4L * ChunkSize, (_capacity - _safetyMargin) / 2);
         _historyBytes = Math.Clamp(historyBytes, 0, _capacity - _safetyMargin - ChunkSize);
+        _maxRetained = Math.Max(0, _capacity - _safetyMargin - ChunkSize - _maxHoldBack - WriteAhead);
         _memory = memory ?? FanOutMemory.Unlimited;
         _slots = new byte[]?[chunkCount + 2];
         _memory.Register(this);
@@ -124,11 +143,12 @@ internal sealed partial class FanOutBuffer : IDisposable
         {
             // A full fence before reading the leader: a reader advancing meanwhile sees the flag.
             Interlocked.Exchange(ref _writerWaiting, 1);
-            if (_readers.Length > 0 && WriteLimit() <= _written)
+            if (!WriterMayResume())
             {
                 // Held back by the viewers: the upstream is faster than they are (a file), so
                 // recent bytes need not be kept for a join burst — a joiner gets them at upstream speed.
-                _lastWriterWait = _written;
+                Volatile.Write(ref _paceScore, Math.Max(_paceScore - 1, -PaceScoreLimit));
+
                 await _writerSignal.WaitAsync(cancellationToken);
             }
 
@@ -158,6 +178,15 @@ internal sealed partial class FanOutBuffer : IDisposable
         memory = WritableChunk(_written).AsMemory(offset, (int)length);
         return true;
     }
+
+    /// <summary>
+    /// Keeps the bytes from <paramref name="position"/> (the latest keyframe) for joiners, beyond the
+    /// join burst, while the channel keeps join history at all and within what a joiner can still read.
+    /// </summary>
+    public void RetainFrom(long position) => Volatile.Write(ref _retainFrom, position);
+
+    /// <summary>The writer had to wait for its upstream (no bytes were ready): the upstream sets this channel's pace.</summary>
+    public void NoteUpstreamWait() => Volatile.Write(ref _paceScore, Math.Min(_paceScore + 1, PaceScoreLimit));
 
     /// <summary>Publishes <paramref name="count"/> bytes just read into <paramref name="region"/> (whole packets for TS).</summary>
     public void Commit(Memory<byte> region, int count)
@@ -217,40 +246,6 @@ internal sealed partial class FanOutBuffer : IDisposable
         return whole - _lastUnitStart > _maxHoldBack ? whole : _lastUnitStart;
     }
 
-    // ---- reader side (one task per viewer) --------------------------------------------------
-
-    /// <summary>Adds a reader near the live edge, <paramref name="burstBytes"/> back, on a packet boundary.</summary>
-    public FanOutReader AddReader(long burstBytes)
-    {
-        lock (_gate)
-        {
-            var reader = new FanOutReader(JoinPosition(burstBytes));
-            InterlockedMax(ref _leader, reader.Position);
-            _readers = [.. _readers, reader];
-            return reader;
-        }
-    }
-
-    /// <summary>
-    /// Adds a reader at <paramref name="position"/> (a packet boundary the caller chose, e.g. a
-    /// keyframe), or returns null when those bytes are no longer safely buffered or not yet published.
-    /// </summary>
-    public FanOutReader? TryAddReaderAt(long position)
-    {
-        lock (_gate)
-        {
-            if (position < OldestSafeJoin() || position > Volatile.Read(ref _published))
-            {
-                return null;
-            }
-
-            var reader = new FanOutReader(position);
-            InterlockedMax(ref _leader, reader.Position);
-            _readers = [.. _readers, reader];
-            return reader;
-        }
-    }
-
     /// <summary>
     /// The published bytes at <paramref name="position"/>, up to the end of their chunk, for the
     /// writer's own thread (the scanner that follows each commit): what was just published is in
@@ -269,140 +264,20 @@ internal sealed partial class FanOutBuffer : IDisposable
         return chunk.AsSpan(offset, (int)Math.Min(ChunkSize - offset, published - position));
     }
 
-    public void RemoveReader(FanOutReader reader)
-    {
-        lock (_gate)
-        {
-            _readers = [.. _readers.Where(r => !ReferenceEquals(r, reader))];
-            ReleasePassedChunks(keepHistory: true);
-        }
-
-        reader.Signal.Set();
-        WakeWriter();
-    }
-
-    /// <summary>
-    /// Lets the writer fill up to <paramref name="bytes"/> ahead of <paramref name="reader"/> before it
-    /// reads (a strict-mode pre-buffer), within the buffer's capacity.
-    /// </summary>
-    public void ReadAhead(FanOutReader reader, long bytes)
-    {
-        InterlockedMax(ref _demand, reader.Position + Math.Min(bytes, _capacity - _safetyMargin));
-        WakeWriter();
-    }
-
-    /// <summary>The bytes at the reader's position, up to the end of their chunk and the live edge.</summary>
-    public FanOutReadStatus TryRead(FanOutReader reader, out ReadOnlyMemory<byte> data)
-    {
-        data = default;
-        var position = reader.Position;
-        if (position < LagFloor() + _safetyMargin)
-        {
-            return FanOutReadStatus.Lagging;
-        }
-
-        var published = Volatile.Read(ref _published);
-        if (position >= published)
-        {
-            return Volatile.Read(ref _completion) switch
-            {
-                0 => FanOutReadStatus.Empty,
-                1 => FanOutReadStatus.Ended,
-                _ => FanOutReadStatus.Failed,
-            };
-        }
-
-        var chunk = ChunkAt(position);
-        if (chunk is null)
-        {
-            return FanOutReadStatus.Lagging; // released between the check and now
-        }
-
-        var offset = (int)(position % ChunkSize);
-        var length = (int)Math.Min(ChunkSize - offset, published - position);
-        data = chunk.AsMemory(offset, length);
-        return FanOutReadStatus.Data;
-    }
-
-    /// <summary>
-    /// After copying bytes from <see cref="TryRead"/>: true when their chunk was not released (and
-    /// maybe reused) meanwhile. False means the copy may be torn and must not be sent.
-    /// </summary>
-    public bool IsIntact(long position)
-    {
-        Interlocked.MemoryBarrier();
-        return position >= Volatile.Read(ref _released);
-    }
-
-    public void Advance(FanOutReader reader, int count)
-    {
-        reader.Position += count;
-        InterlockedMax(ref _leader, reader.Position);
-        WakeWriter();
-    }
-
-    /// <summary>Moves a lagging reader forward to where a new reader would join.</summary>
-    public void Skip(FanOutReader reader, long burstBytes)
-    {
-        lock (_gate)
-        {
-            var target = JoinPosition(burstBytes);
-            if (target > reader.Position)
-            {
-                reader.RecordSkip(target - reader.Position);
-                reader.Position = target;
-            }
-
-            ReleasePassedChunks(keepHistory: true);
-        }
-    }
-
     // ---- helpers -------------------------------------------------------------------------------
 
-    // How far the writer may reserve: one chunk past the leading reader, more when that reader has
+    private bool WriterMayResume()
+        => _readers.Length == 0
+            || WriteLimit() - Volatile.Read(ref _written) >= ResumeRoom
+            || Volatile.Read(ref _leader) >= Volatile.Read(ref _published);
+
+    // How far the writer may reserve: two chunks past the leading reader, more when that reader has
     // every published byte (held-back bytes must be able to complete) or asked for a pre-buffer.
     private long WriteLimit()
     {
         var leader = Volatile.Read(ref _leader);
-        var ahead = leader >= Volatile.Read(ref _published) ? Math.Max(WriteAhead, _maxHoldBack + TsPacket.Size) : WriteAhead;
+        var ahead = leader >= Volatile.Read(ref _published) ? _maxHoldBack + WriteAhead : WriteAhead;
         return Math.Max(leader + ahead, Volatile.Read(ref _demand));
-    }
-
-    // The oldest position a reader may start at: still held, and not about to count as lagging.
-    private long OldestSafeJoin() => Math.Max(Math.Max(Volatile.Read(ref _released), LagFloor() + _safetyMargin + ChunkSize), 0);
-
-    private void WakeWriter()
-    {
-        if (Volatile.Read(ref _writerWaiting) != 0)
-        {
-            _writerSignal.Set();
-        }
-    }
-
-    /// <summary>
-    /// Where a reader starts: <paramref name="burstBytes"/> behind the live edge (within what is
-    /// still safely buffered), on a packet boundary, at the first PAT from there if one is published.
-    /// Runs under the buffer's lock, so the chunks it looks at stay put.
-    /// </summary>
-    private long JoinPosition(long burstBytes)
-    {
-        var published = Volatile.Read(ref _published);
-        var target = Math.Max(published - burstBytes, OldestSafeJoin());
-        if (!_isTransportStream || target >= published)
-        {
-            return Math.Min(target, published);
-        }
-
-        var aligned = (target + TsPacket.Size - 1) / TsPacket.Size * TsPacket.Size;
-        for (var position = aligned; position + TsPacket.Size <= published; position += TsPacket.Size)
-        {
-            if (TsPacket.IsPatStart(ChunkAt(position)!, (int)(position % ChunkSize)))
-            {
-                return position;
-            }
-        }
-
-        return Math.Min(aligned, published);
     }
 
     /// <summary>Drops bytes before the first packet of a new source; decides TS or raw on the very first bytes.</summary>

@@ -17,18 +17,19 @@ internal sealed partial class LiveChannel
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<ChannelStart> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
+    private readonly bool _retainLatestKeyframe;
     private Task _pump = Task.CompletedTask;
     private bool _pumpDone;
     private long _upstreamBytes;
     private int _sourceStarts;
 
-    // keepaliveBound: how long a quiet upstream is bridged with repeated PAT/PMT (zero: never).
-    public LiveChannel(string streamId, IChannelSource source, long bufferBytes, ILogger logger, long joinBurstBytes = 0, FanOutMemory? memory = null, TimeSpan keepaliveBound = default)
+    public LiveChannel(string streamId, IChannelSource source, LiveChannelOptions options, ILogger logger, FanOutMemory? memory = null)
     {
         StreamId = streamId;
         _source = source;
-        _buffer = new FanOutBuffer(bufferBytes, joinBurstBytes, memory);
-        _input = new ChannelInput(_buffer, keepaliveBound);
+        _buffer = new FanOutBuffer(options.BufferBytes, options.JoinBurstBytes, memory);
+        _input = new ChannelInput(_buffer, options.KeepaliveBound);
+        _retainLatestKeyframe = options.RetainLatestKeyframe;
         _logger = logger;
     }
 
@@ -166,7 +167,13 @@ internal sealed partial class LiveChannel
         {
             while (true)
             {
-                var read = await source.ReadAsync(_input.ReadMemory, token);
+                var pending = source.ReadAsync(_input.ReadMemory, token);
+                if (!pending.IsCompleted)
+                {
+                    _buffer.NoteUpstreamWait();
+                }
+
+                var read = await pending;
                 if (read == 0)
                 {
                     return new SourceStop(SourceStopKind.Ended);
@@ -174,7 +181,11 @@ internal sealed partial class LiveChannel
 
                 Interlocked.Add(ref _upstreamBytes, read);
                 await _input.CommitAsync(read, token);
-                _index.Scan(_buffer);
+                if (_index.Scan(_buffer) && _retainLatestKeyframe && _index.TryGetLatest(out var keyframe))
+                {
+                    _buffer.RetainFrom(keyframe.Position);
+                }
+
                 if (!_started.Task.IsCompleted && _buffer.Published > 0)
                 {
                     _started.TrySetResult(ChannelStart.Success);

@@ -17,6 +17,7 @@ internal sealed class LiveChannelRegistry
     private readonly IChannelSourceFactory _sources;
     private readonly IChannelObserver[] _observers;
     private readonly ProxySettings _settings;
+    private readonly LiveChannelOptions _channelOptions;
     private readonly TimeProvider _time;
     private readonly FanOutMemory _memory;
     private readonly ILogger<LiveChannel> _logger;
@@ -27,6 +28,11 @@ internal sealed class LiveChannelRegistry
         _observers = [.. observers];
         _memory = memory;
         _settings = settings;
+        _channelOptions = new LiveChannelOptions(
+            settings.LiveBufferBytes,
+            settings.LiveJoinBurstBytes,
+            TimeSpan.FromSeconds(settings.StreamKeepaliveSeconds),
+            RetainLatestKeyframe: settings.LiveJoinAtKeyframe);
         _time = time;
         _logger = logger;
     }
@@ -91,7 +97,7 @@ internal sealed class LiveChannelRegistry
             StopGraceChannelsOf(viewer, except: stream.Id);
             if (!_channels.TryGetValue(stream.Id, out var entry) || entry.Channel.HasEnded || entry.Channel.IsStopping)
             {
-                var channel = new LiveChannel(stream.Id, _sources.Create(stream), _settings.LiveBufferBytes, _logger, _settings.LiveJoinBurstBytes, _memory, TimeSpan.FromSeconds(_settings.StreamKeepaliveSeconds));
+                var channel = new LiveChannel(stream.Id, _sources.Create(stream), _channelOptions, _logger, _memory);
                 // A transcoder costs seconds to start: a viewer who comes back soon shares the running one.
                 entry = new ChannelEntry(channel, TimeSpan.FromSeconds(stream.Definition.IsTranscoded ? _settings.SharedStreamGraceSeconds : _settings.LiveLastViewerGraceSeconds));
                 _channels[stream.Id] = entry;

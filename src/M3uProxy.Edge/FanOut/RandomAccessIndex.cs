@@ -33,12 +33,13 @@ internal sealed class RandomAccessIndex
         _scanned = position;
     }
 
-    /// <summary>Scans what the buffer published since the last call (whole packets of a transport stream).</summary>
-    public void Scan(FanOutBuffer buffer)
+    /// <summary>Scans what the buffer published since the last call (whole packets of a transport stream); true when it found a keyframe.</summary>
+    public bool Scan(FanOutBuffer buffer)
     {
+        var found = false;
         if (!buffer.IsTransportStream)
         {
-            return;
+            return found;
         }
 
         while (true)
@@ -46,7 +47,7 @@ internal sealed class RandomAccessIndex
             var data = buffer.PublishedAt(_scanned);
             if (data.Length < TsPacket.Size)
             {
-                return;
+                return found;
             }
 
             for (var offset = 0; offset + TsPacket.Size <= data.Length; offset += TsPacket.Size)
@@ -55,6 +56,7 @@ internal sealed class RandomAccessIndex
                 if ((events & ScanEvents.Keyframe) != 0)
                 {
                     Add(new RandomAccessPoint(_scanner.KeyframePosition, _scanner.KeyframePts, CurrentHeader()));
+                    found = true;
                 }
 
                 if ((events & ScanEvents.InfoChanged) != 0)

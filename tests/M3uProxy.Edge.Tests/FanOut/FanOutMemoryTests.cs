@@ -124,6 +124,7 @@ public sealed class FanOutMemoryTests
         var received = reader.Position;
         for (var written = (int)from; written < from + (chunks * Chunk);)
         {
+            buffer.NoteUpstreamWait(); // a paced upstream: the writer waits for its source before each chunk
             var pending = buffer.GetWriteMemoryAsync(CancellationToken.None);
             Assert.True(pending.IsCompletedSuccessfully, "the writer had to wait for its leading reader");
             var region = pending.GetAwaiter().GetResult();

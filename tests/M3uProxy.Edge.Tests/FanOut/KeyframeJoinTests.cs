@@ -16,11 +16,19 @@ public sealed class KeyframeJoinTests
 
     [Fact]
     public async Task Joiner_StartsWithPatPmtAndAKeyframe_AndItsFirstFrameDecodesFromTheFirstBytes()
+        => await AssertJoinerStartsAtAKeyframeAsync(settings: null);
+
+    [Fact]
+    public async Task Joiner_StartsAtTheKeyframe_EvenWhenItIsFurtherBackThanTheJoinBurst()
+        // 2.5 s into a 4 s GOP at ≈ 200 kB/s the keyframe is ≈ 500 kB back: the buffer keeps it, not just the 64 KiB burst.
+        => await AssertJoinerStartsAtAKeyframeAsync(new Dictionary<string, string?> { ["LIVE_JOIN_BURST_BYTES"] = "65536" });
+
+    private static async Task AssertJoinerStartsAtAKeyframeAsync(Dictionary<string, string?>? settings)
     {
         var source = await File.ReadAllBytesAsync(await TestMedia.GetLongGopTsFileAsync(), TestContext.Current.CancellationToken);
         await using var origin = await FakeOrigin.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
         origin.AddLive(ChannelPath, source, bytesPerSecond: source.Length / 12);
-        await using var proxy = await ProxyHost.StartAsync();
+        await using var proxy = await ProxyHost.StartAsync(settings);
         var url = await proxy.StreamUrlAsync(origin.Url(ChannelPath));
         using var first = new MediaClient("first");
         using var joiner = new MediaClient("joiner");

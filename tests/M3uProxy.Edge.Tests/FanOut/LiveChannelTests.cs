@@ -10,7 +10,7 @@ public sealed class LiveChannelTests
     [Fact]
     public async Task AReaderJoiningAfterTheChannelReleasedItsBuffer_ReadsNothingButTheEnd()
     {
-        var channel = new LiveChannel("s", new OneShotSource(TsPacketFactory.Create(2_000)), 262_144, NullLogger.Instance);
+        var channel = new LiveChannel("s", new OneShotSource(TsPacketFactory.Create(2_000)), new LiveChannelOptions(262_144), NullLogger.Instance);
         channel.Start();
         var first = channel.AddReader(0);
         while (channel.Buffer.TryRead(first, out var data) is FanOutReadStatus.Data or FanOutReadStatus.Empty)
