@@ -32,6 +32,13 @@ done
 code=$(curl -s -o /dev/null -w '%{http_code}' "$base/m3u-proxy/streams")
 [ "$code" = "401" ] || fail "GET /streams without a token answered $code, expected 401"
 
+# The operator's pages come from the binary's own resources: /docs and /openapi.json without a token, the dashboard with it.
+curl -sf "$base/m3u-proxy/docs" | grep -q 'openapi.json' || fail "/docs did not answer its page"
+curl -sf "$base/m3u-proxy/openapi.json" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["servers"][0]["url"] == "/m3u-proxy" and "/streams" in d["paths"], d.get("servers")' || fail "/openapi.json is not the API document"
+code=$(curl -s -o /dev/null -w '%{http_code}' "$base/m3u-proxy/dashboard")
+[ "$code" = "401" ] || fail "GET /dashboard without a token answered $code, expected 401"
+curl -sf "$base/m3u-proxy/dashboard?api_token=$token" | grep -q '<title>m3u-proxy' || fail "/dashboard with the token did not answer its page"
+
 url="http://origin.invalid/live/user/pass/1234.ts"
 created=$(curl -sf -X POST -H "X-API-Token: $token" -H 'Content-Type: application/json' \
   -d "{\"url\":\"$url\",\"metadata\":{\"id\":42,\"is_failover\":false}}" "$base/m3u-proxy/streams") || fail "POST /streams failed"

@@ -34,9 +34,9 @@ internal static class SettingsCatalog
         new("LOG_FORMAT", SettingKind.Choice, "text", "`text` for one line per event, `json` for JSON console lines.", Server) { Choices = ["text", "json"] },
         new("APP_DEBUG", SettingKind.Bool, "false", "Same as `LOG_LEVEL=DEBUG`.", Server),
         new("RELOAD", SettingKind.Bool, "false", "Accepted for compatibility; a native binary does not auto-reload.", Server),
-        new("DOCS_URL", SettingKind.Text, "/docs", "Accepted for compatibility; no documentation UI is served.", Server),
-        new("REDOC_URL", SettingKind.Text, "/redoc", "Accepted for compatibility; no documentation UI is served.", Server),
-        new("OPENAPI_URL", SettingKind.Text, "/openapi.json", "Accepted for compatibility; no documentation UI is served.", Server),
+        new("DOCS_URL", SettingKind.Text, "/docs", "Accepted for compatibility and ignored: the API reference page is always at `/docs`, as in the reference.", Server),
+        new("REDOC_URL", SettingKind.Text, "/redoc", "Accepted for compatibility; no ReDoc page is served (`/docs` is the API reference page).", Server),
+        new("OPENAPI_URL", SettingKind.Text, "/openapi.json", "Accepted for compatibility and ignored: the OpenAPI document is always at `/openapi.json`.", Server),
 
         // Lifecycle
         new("CLIENT_TIMEOUT", SettingKind.Integer, "10", "Seconds after its last request that a client without an open response is dropped.", Lifecycle) { Minimum = 1, Maximum = 86400 },

@@ -13,6 +13,7 @@ using M3uProxy.Edge.Lifecycle;
 using M3uProxy.Edge.Metrics;
 using M3uProxy.Edge.Monitoring;
 using M3uProxy.Edge.Packaging;
+using M3uProxy.Edge.Pages;
 using M3uProxy.Edge.Playback;
 using M3uProxy.Edge.Tools;
 using M3uProxy.Edge.Transcoding;
@@ -28,7 +29,8 @@ namespace M3uProxy.Edge.Hosting;
 /// </summary>
 internal static class EdgeApp
 {
-    public static WebApplication Build(SettingsLoadResult configuration, TimeProvider? timeProvider = null, UpstreamTlsPolicy? upstreamTls = null)
+    // moreServices: tools beside the proxy that tests add (the build-time OpenAPI generator); never the binary's.
+    public static WebApplication Build(SettingsLoadResult configuration, TimeProvider? timeProvider = null, UpstreamTlsPolicy? upstreamTls = null, Action<IServiceCollection>? moreServices = null)
     {
         var settings = configuration.Settings;
         // No configuration file is read, so nothing may watch the working directory for changes
@@ -42,6 +44,7 @@ internal static class EdgeApp
         ConfigureLogging(builder.Logging, settings, started);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         AddProxyServices(builder.Services, configuration, timeProvider ?? TimeProvider.System, upstreamTls);
+        moreServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         UsePipeline(app, settings);
@@ -134,6 +137,7 @@ internal static class EdgeApp
         services.AddPlayback();
         services.AddHls();
         services.AddPackaging();
+        services.AddPages();
         // Last: hosted services stop in reverse order, so broadcasts end first and the webhook
         // queues drain after the rest has stopped.
         services.AddWebhooks();
@@ -161,6 +165,7 @@ internal static class EdgeApp
     {
         // Unauthenticated liveness for container health checks and load balancers: no details.
         app.MapGet("/livez", () => Results.Text("ok"));
+        app.MapDocsPages();
 
         var management = app.MapGroup("").WithMetadata(ManagementEndpoint.Instance);
         management.MapApi();
@@ -169,6 +174,7 @@ internal static class EdgeApp
         management.MapBroadcastManagementEndpoints();
         management.MapWebhookEndpoints();
         management.MapMetricsEndpoints();
+        management.MapDashboardPage();
 
         app.MapPlaybackEndpoints();
         app.MapHlsEndpoints();

@@ -1,0 +1,25 @@
+namespace M3uProxy.Edge.Pages;
+
+/// <summary>
+/// <c>/docs</c> and <c>/openapi.json</c>, open to everyone as the reference's are (m3u-editor's
+/// users open <c>/docs</c> to check the proxy is reachable), and <c>/dashboard</c>, a management
+/// route: with <c>API_TOKEN</c> set it needs the token (<c>?api_token=</c> in a browser), which the
+/// page passes on to every request it makes.
+/// </summary>
+internal static class PageEndpoints
+{
+    public static IServiceCollection AddPages(this IServiceCollection services) => services.AddSingleton<EmbeddedPages>();
+
+    public static IEndpointRouteBuilder MapDocsPages(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/docs", (HttpContext context, EmbeddedPages pages) => EmbeddedPages.WriteAsync(context.Response, pages.Docs, EmbeddedPages.Html));
+        routes.MapGet("/openapi.json", (HttpContext context, EmbeddedPages pages) => EmbeddedPages.WriteAsync(context.Response, pages.OpenApi, EmbeddedPages.Json));
+        return routes;
+    }
+
+    public static IEndpointRouteBuilder MapDashboardPage(this IEndpointRouteBuilder management)
+    {
+        management.MapGet("/dashboard", (HttpContext context, EmbeddedPages pages) => EmbeddedPages.WriteAsync(context.Response, pages.Dashboard, EmbeddedPages.Html));
+        return management;
+    }
+}

@@ -1,0 +1,87 @@
+using System.Text.Json.Nodes;
+using M3uProxy.Edge.Testing;
+using M3uProxy.Edge.Tests.Infrastructure;
+using M3uProxy.Edge.Tests.Playback;
+
+namespace M3uProxy.Edge.Tests.Pages;
+
+/// <summary>
+/// The dashboard in real headless Chromium (Debian's, driven by playwright-core from
+/// <c>tests/browser/</c>): a live channel with one viewer shows up in it, updating, with no console
+/// error, every data request on the proxy with the token, usable at phone width. Screenshots are
+/// kept in <c>artifacts/test-results/</c>.
+/// </summary>
+[Collection(StreamingTests.Name)]
+public sealed class DashboardBrowserTests
+{
+    private const string Token = "secret";
+    private const string ChannelPath = "/live/user/pass/1234.ts";
+
+    [Fact]
+    public async Task Dashboard_ShowsALiveStreamAndItsViewer_WithoutConsoleErrors()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        await using var origin = await FakeOrigin.StartAsync(cancellationToken: cancellation);
+        origin.AddLive(ChannelPath, TsPacketFactory.Create(20_000), bytesPerSecond: 300_000);
+        await using var proxy = await ProxyHost.StartAsync(new Dictionary<string, string?> { ["API_TOKEN"] = Token });
+        var created = await proxy.CreateStreamAsync(new { url = origin.Url(ChannelPath), failover_urls = new[] { origin.Url("/backup/1234.ts") }, metadata = new { id = 42, name = "News HD" } }, Token);
+        var streamId = (string)created["stream_id"]!;
+
+        using var viewer = new MediaClient("VLC/3.0.20");
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        using var response = await viewer.OpenAsync(new Uri(proxy.BaseAddress, "stream/" + streamId).ToString(), cancellationToken: cancellation);
+        Assert.Equal(200, (int)response.StatusCode);
+        var reading = KeepReadingAsync(response, watching.Token);
+
+        var results = RepoPaths.File("artifacts", "test-results");
+        Directory.CreateDirectory(results);
+        var page = new Uri(proxy.BaseAddress, "m3u-proxy/dashboard?api_token=" + Token).ToString();
+        var run = await ToolProcess.RunAsync(
+            "node",
+            [RepoPaths.File("tests", "browser", "dashboard-check.mjs"), page, streamId, Path.Combine(results, "dashboard")],
+            TimeSpan.FromSeconds(90),
+            cancellation,
+            start => start.WorkingDirectory = RepoPaths.File("tests", "browser"));
+        await watching.CancelAsync();
+        await reading;
+
+        Assert.True(run.ExitCode == 0, $"node exited {run.ExitCode}: {run.StandardError}");
+        var report = JsonNode.Parse(run.StandardOutput.Trim().Split('\n')[^1])!;
+        Assert.True(report["error"] is null, "the page never showed the stream: " + report);
+        Assert.Equal(200, (int)report["status"]!);
+        Assert.Empty(report["consoleErrors"]!.AsArray());
+        Assert.Empty(report["pageErrors"]!.AsArray());
+        Assert.Empty(report["failedRequests"]!.AsArray());
+        Assert.Empty(report["foreignRequests"]!.AsArray());
+        Assert.Empty(report["requestsWithoutToken"]!.AsArray());
+        Assert.True((int)report["dataRequests"]! >= 4, report.ToJsonString());
+
+        var row = (string)report["streamRow"]!;
+        Assert.Contains("News HD", row, StringComparison.Ordinal);
+        Assert.Contains("streaming", row, StringComparison.Ordinal);
+        Assert.Contains("1 of 2", row, StringComparison.Ordinal); // on the primary, one failover URL behind it
+        Assert.Equal(1, (int)report["clientRows"]!);
+        Assert.Equal("1", (string)report["viewers"]!);
+        Assert.Equal("live", (string)report["live"]!);
+        Assert.EndsWith("bit/s", (string)report["outRate"]!, StringComparison.Ordinal);
+        Assert.True((int)report["phoneOverflow"]! <= 0, "the page is wider than a phone: " + report["phoneOverflow"]);
+        Assert.True((bool)report["phoneRowStillThere"]!);
+        Assert.True(new FileInfo(Path.Combine(results, "dashboard-desktop.png")).Length > 10_000);
+        Assert.True(new FileInfo(Path.Combine(results, "dashboard-phone.png")).Length > 5_000);
+    }
+
+    private static async Task KeepReadingAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            while (await body.ReadAsync(buffer, cancellationToken) > 0)
+            {
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}
