@@ -6,19 +6,23 @@ SHELL := /bin/bash
 
 CONFIG  ?= Release
 RID     ?= linux-x64
-OUT     ?= artifacts
+# The x64 binary stays at artifacts/m3u-proxy; other RIDs get their own folder.
+OUT     ?= $(if $(filter linux-x64,$(RID)),artifacts,artifacts/$(RID))
 APP     := src/M3uProxy.Edge/M3uProxy.Edge.csproj
 SLN     := M3uProxy.Edge.sln
 BINARY  := $(OUT)/m3u-proxy
+# Cross-compiling for arm64 on x64: strip with the cross binutils' objcopy (clang is the linker).
+CROSS   := $(if $(and $(filter linux-arm64,$(RID)),$(filter x86_64,$(shell uname -m))),-p:ObjCopyName=aarch64-linux-gnu-objcopy)
 
-.PHONY: help run publish test deps build format format-check smoke dockerfile-check bench bench-compare ci clean
+.PHONY: help run publish toolchain test deps build format format-check smoke smoke-arm64 dockerfile-check openapi bench bench-compare ci clean
 .PHONY: loadgen loadtest
 
 help:
 	@echo "make run            build the native binary and start it (port 8085, in-memory)"
 	@echo "make test           install test dependencies (Debian) and run every test"
-	@echo "make publish        Native AOT binary into $(OUT)/ (trim/AOT warnings are errors)"
-	@echo "make smoke          start the published binary and exercise it"
+	@echo "make publish        Native AOT binary into $(OUT)/ (trim/AOT warnings are errors); RID=linux-arm64 cross-compiles"
+	@echo "make smoke          start the published binary and exercise it (smoke-arm64: the arm64 one under qemu)"
+	@echo "make openapi        regenerate src/M3uProxy.Edge/Pages/openapi.json from the routes"
 	@echo "make bench          measure start-up time and idle memory of the published binary"
 	@echo "make bench-compare  origin vs nginx vs this proxy with ../shared/bench (~15 min; needs nginx, wrk)"
 	@echo "make format         apply dotnet format; make format-check verifies it"
@@ -28,9 +32,12 @@ help:
 run: publish
 	./$(BINARY) $(ARGS)
 
-publish:
-	dotnet publish $(APP) -c $(CONFIG) -r $(RID) -o $(OUT) -p:TreatWarningsAsErrors=true
+publish: toolchain
+	dotnet publish $(APP) -c $(CONFIG) -r $(RID) -o $(OUT) -p:TreatWarningsAsErrors=true $(CROSS)
 	@ls -l $(BINARY)
+
+toolchain:
+	@./scripts/check-native-toolchain.sh $(RID)
 
 deps:
 	@./scripts/install-test-deps.sh
@@ -50,8 +57,19 @@ format-check:
 smoke:
 	./scripts/smoke-native.sh $(BINARY)
 
+smoke-arm64:
+	./scripts/smoke-arm64.sh artifacts/linux-arm64/m3u-proxy
+
+# The OpenAPI document the binary serves, made by Microsoft.AspNetCore.OpenApi from the app's routes.
+openapi:
+	dotnet build $(SLN) -c Release -v q -nologo
+	cd tests/M3uProxy.Edge.Tests && UPDATE_OPENAPI=1 dotnet run -c Release --no-build -- -method 'M3uProxy.Edge.Tests.Pages.OpenApiDocumentTests.EmbeddedDocument_IsWhatTheGeneratorMakesFromTheApp'
+	dotnet build $(SLN) -c Release -v q -nologo
+
 dockerfile-check:
+	./scripts/check-dockerfile.sh Dockerfile
 	./scripts/check-dockerfile.sh Dockerfile.alpine
+	./scripts/check-compose.sh docker-compose.yml
 
 bench: publish
 	./scripts/bench-startup.sh $(BINARY)

@@ -1,0 +1,52 @@
+# syntax=docker/dockerfile:1
+# M3uProxy.Edge: one Native AOT binary on Debian slim, with ffmpeg (transcoding, silence detection)
+# and the VA-API drivers, running as a non-root user; for linux/amd64 and linux/arm64.
+#
+#   docker buildx build --platform linux/amd64,linux/arm64 -t m3u-proxy-edge .
+#   docker run -p 8085:8085 -e API_TOKEN=... m3u-proxy-edge          (or: docker compose up -d)
+#
+# The build stage runs on the builder's own platform and cross-compiles with the repository's own
+# `make publish RID=…` (clang + Debian/Ubuntu cross packages, installed by scripts/check-native-toolchain.sh):
+# compiling under emulation would take many times longer. Why Debian and not Alpine: Debian's
+# ffmpeg has VA-API/QSV and the image matches the glibc builds CI tests; Dockerfile.alpine (musl)
+# stays smaller but has no ffmpeg and is x64 only. Microsoft ships no Debian SDK image for .NET 10,
+# so the build runs in the Ubuntu 24.04 SDK image (glibc 2.39) and the binary runs on Debian 13
+# (glibc 2.41); that order must hold (the runtime's glibc at least the builder's).
+# No Docker engine runs on the project's build machines: CI checks this file statically
+# (scripts/check-dockerfile.sh) and builds and runs both binaries (the arm64 one under qemu).
+
+FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:10.0-noble AS build
+ARG TARGETARCH
+RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends make \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY Makefile Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY scripts/ scripts/
+COPY src/ src/
+# global.json is left out on purpose: the image brings its own .NET 10 SDK.
+RUN case "$TARGETARCH" in amd64) rid=linux-x64 ;; arm64) rid=linux-arm64 ;; *) echo "unsupported TARGETARCH $TARGETARCH" >&2; exit 1 ;; esac \
+    && make publish RID=$rid OUT=/out
+
+FROM debian:trixie-slim AS final
+ARG TARGETARCH
+# ffmpeg (with VA-API/QSV), the VA drivers (Intel iHD on amd64, Mesa for AMD), CA roots for HTTPS
+# upstreams, curl for the health check; a fixed non-root uid that a host can grant /dev/dri to.
+RUN apt-get update \
+    && drivers="mesa-va-drivers" \
+    && if [ "$TARGETARCH" = amd64 ]; then drivers="$drivers intel-media-va-driver"; fi \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ffmpeg ca-certificates curl $drivers \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --uid 10001 --user-group --groups video --no-create-home --home-dir /app --shell /usr/sbin/nologin m3uproxy
+WORKDIR /app
+COPY --from=build /out/m3u-proxy /app/m3u-proxy
+# The same variables as the reference image.
+ENV HOST=0.0.0.0 \
+    PORT=8085 \
+    ROOT_PATH=/m3u-proxy \
+    LOG_LEVEL=INFO
+USER 10001:10001
+EXPOSE 8085
+# /livez needs no API token and says nothing but "ok".
+HEALTHCHECK --interval=30s --timeout=3s --start-period=5s --retries=3 \
+  CMD curl -fsS -o /dev/null "http://127.0.0.1:${PORT}/livez" || exit 1
+ENTRYPOINT ["/app/m3u-proxy"]
