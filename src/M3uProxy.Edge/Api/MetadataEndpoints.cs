@@ -1,5 +1,6 @@
 using M3uProxy.Edge.Api.Models;
 using M3uProxy.Edge.Api.Validation;
+using M3uProxy.Edge.Coordination;
 using M3uProxy.Edge.Events;
 using M3uProxy.Edge.Lifecycle;
 using M3uProxy.Edge.Streams;
@@ -36,10 +37,10 @@ internal static class MetadataEndpoints
 
         // The GET filter treats a missing field as "" (so value= matches streams without it), as the reference does.
         var matching = stats.ListedStreams()
-            .Where(s => s.Definition.Metadata.GetValueOrDefault(field, "") == value && (!activeOnly || s.ClientCount > 0))
+            .Where(s => s.Definition.Metadata.GetValueOrDefault(field, "") == value && (!activeOnly || stats.ClientCountOf(s) > 0))
             .Select(s => new MatchingStream(
                 StreamId: s.Id,
-                ClientCount: s.ClientCount,
+                ClientCount: stats.ClientCountOf(s),
                 Metadata: s.Definition.Metadata,
                 LastAccess: Timestamps.Aware(s.LastAccess),
                 IsActive: true,
@@ -71,7 +72,7 @@ internal static class MetadataEndpoints
 
         foreach (var stream in stats.ListedStreams())
         {
-            if ((!activeOnly || stream.ClientCount > 0)
+            if ((!activeOnly || stats.ClientCountOf(stream) > 0)
                 && stream.Definition.Metadata.TryGetValue(field, out var actual)
                 && counts.TryGetValue(actual, out var count))
             {
@@ -82,7 +83,7 @@ internal static class MetadataEndpoints
         return TypedResults.Json(new CountsByMetadataResponse(field, counts), EdgeJsonContext.Api.CountsByMetadataResponse);
     }
 
-    private static IResult Delete(HttpContext context, StatsBuilder stats, StreamLifecycle lifecycle)
+    private static async Task<IResult> Delete(HttpContext context, StatsBuilder stats, StreamLifecycle lifecycle, IStreamDirectory directory)
     {
         var query = new QueryValidator(context.Request.Query);
         var field = query.Required("field");
@@ -107,12 +108,17 @@ internal static class MetadataEndpoints
 
             var stopData = new StopReason("metadata_filter_deletion",
                 new() { ["filter_field"] = field, ["filter_value"] = value, ["was_transcoded"] = false });
+            var elsewhere = stats.ClientCountOf(stream) - stream.ClientCount; // viewers on other instances
             if (force)
             {
                 if (lifecycle.RemoveStream(stream, stopData))
                 {
                     deleted.Add(stream.Id);
                 }
+            }
+            else if (elsewhere > 0)
+            {
+                skipped.Add(new SkippedStream(stream.Id, "has_active_clients", elsewhere + stream.ClientCount));
             }
             else if (lifecycle.RemoveStreamIfUnwatched(stream, clientId, stopData, out var remaining))
             {
@@ -124,12 +130,17 @@ internal static class MetadataEndpoints
             }
         }
 
+        foreach (var id in deleted)
+        {
+            await directory.RemoveAsync(id, context.RequestAborted); // the other instances end their copies
+        }
+
         return TypedResults.Json(
             new DeleteByMetadataResponse($"Deleted {deleted.Count} stream(s) matching {field}={value}", deleted, skipped, deleted.Count),
             EdgeJsonContext.Api.DeleteByMetadataResponse);
     }
 
-    private static IResult DeleteOldest(HttpContext context, StatsBuilder stats, StreamLifecycle lifecycle, TimeProvider time)
+    private static async Task<IResult> DeleteOldest(HttpContext context, StatsBuilder stats, StreamLifecycle lifecycle, IStreamDirectory directory, TimeProvider time)
     {
         var query = new QueryValidator(context.Request.Query);
         var field = query.Required("field");
@@ -150,6 +161,7 @@ internal static class MetadataEndpoints
                 new() { ["filter_field"] = field, ["filter_value"] = value, ["was_transcoded"] = false, ["stream_age_seconds"] = age });
             if (lifecycle.RemoveStream(oldest, stopData))
             {
+                await directory.RemoveAsync(oldest.Id, context.RequestAborted);
                 return TypedResults.Json(
                     new DeleteOldestResponse($"Deleted oldest stream matching {field}={value}", oldest.Id, age, 1),
                     EdgeJsonContext.Api.DeleteOldestResponse);

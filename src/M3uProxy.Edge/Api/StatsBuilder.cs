@@ -1,6 +1,7 @@
 using M3uProxy.Edge.Api.Models;
 using M3uProxy.Edge.Clients;
 using M3uProxy.Edge.Configuration;
+using M3uProxy.Edge.Coordination;
 using M3uProxy.Edge.FanOut;
 using M3uProxy.Edge.Lifecycle;
 using M3uProxy.Edge.Metrics;
@@ -19,9 +20,11 @@ internal sealed class StatsBuilder
     private readonly LiveChannelRegistry _channels;
     private readonly bool _maskUrls;
     private readonly ServedTotals _totals;
+    private readonly RemoteClients _remote;
 
-    public StatsBuilder(StreamLifecycle lifecycle, Uptime uptime, LiveChannelRegistry channels, ProxySettings settings, ServedTotals totals)
+    public StatsBuilder(StreamLifecycle lifecycle, Uptime uptime, LiveChannelRegistry channels, ProxySettings settings, ServedTotals totals, RemoteClients remote)
     {
+        _remote = remote;
         _totals = totals;
         _lifecycle = lifecycle;
         _channels = channels;
@@ -35,16 +38,24 @@ internal sealed class StatsBuilder
     public IEnumerable<ClientRecord> ConnectedClients()
         => _lifecycle.ClientSnapshot().Where(c => c.IsConnected).OrderBy(c => c.CreatedAt);
 
+    /// <summary>The connected viewers of the whole cluster: this instance's, then the others' as last reported.</summary>
+    public IEnumerable<ClientStats> ClusterClients()
+        => ConnectedClients().Select(c => Client(c)).Concat(_remote.Clients.OrderBy(c => c.CreatedAt).Select(c => Client(c)));
+
+    /// <summary>A stream's viewers across the cluster.</summary>
+    public int ClientCountOf(StreamRecord stream) => stream.ClientCount + _remote.CountOf(stream.Id);
+
     public ProxyStats Proxy()
     {
         var streams = _lifecycle.StreamSnapshot();
         var clients = _lifecycle.ClientSnapshot();
         var listed = streams.Where(s => !s.Definition.IsVariant).ToList();
+        var remote = _remote.Clients.Count;
         return new ProxyStats(
             TotalStreams: listed.Count,
-            ActiveStreams: listed.Count(s => s.ClientCount > 0),
-            TotalClients: clients.Count,
-            ActiveClients: clients.Count(c => c.IsConnected),
+            ActiveStreams: listed.Count(s => ClientCountOf(s) > 0),
+            TotalClients: clients.Count + remote,
+            ActiveClients: clients.Count(c => c.IsConnected) + remote,
             TotalBytesServed: _totals.Bytes, // counters since start, not a sum over the streams still registered
             TotalSegmentsServed: _totals.Segments,
             UptimeSeconds: _uptime.Seconds);
@@ -59,7 +70,7 @@ internal sealed class StatsBuilder
             OriginalUrl: Shown(definition.Url),
             CurrentUrl: Shown(failover.CurrentUrl ?? definition.Url),
             UserAgent: definition.UserAgent,
-            ClientCount: stream.ClientCount,
+            ClientCount: ClientCountOf(stream),
             TotalBytesServed: bytes,
             TotalSegmentsServed: segments,
             ErrorCount: errors,
@@ -92,6 +103,18 @@ internal sealed class StatsBuilder
         CreatedAt: Timestamps.Aware(client.CreatedAt),
         LastAccess: Timestamps.Aware(client.LastAccess),
         IsConnected: client.IsConnected);
+
+    private static ClientStats Client(RemoteClient client) => new(
+        ClientId: client.ClientId,
+        StreamId: client.StreamId,
+        UserAgent: client.UserAgent,
+        IpAddress: client.IpAddress,
+        Username: client.Username,
+        BytesServed: client.BytesServed,
+        SegmentsServed: client.SegmentsServed,
+        CreatedAt: Timestamps.Aware(client.CreatedAt),
+        LastAccess: Timestamps.Aware(client.LastAccess),
+        IsConnected: true);
 
     // m3u-editor relies on the URLs as given; MASK_URLS=true is for operators who share their stats.
     public string Shown(string url) => _maskUrls ? UrlMasking.Mask(url) : url;

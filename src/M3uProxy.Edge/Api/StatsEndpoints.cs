@@ -17,7 +17,7 @@ internal static class StatsEndpoints
                     proxy.TotalStreams, proxy.ActiveStreams, proxy.TotalClients, proxy.ActiveClients,
                     proxy.TotalBytesServed, proxy.TotalSegmentsServed, proxy.UptimeSeconds,
                     stats.ListedStreams().Select(stats.Stream).ToList(),
-                    stats.ConnectedClients().Select(StatsBuilder.Client).ToList()),
+                    stats.ClusterClients().ToList()),
                 EdgeJsonContext.Api.FullStatsResponse);
         });
         routes.MapGet("/stats/streams", (StatsBuilder stats) =>
@@ -50,7 +50,7 @@ internal static class StatsEndpoints
 
     private static JsonHttpResult<ClientListResponse> ListClients(StatsBuilder stats)
     {
-        var clients = stats.ConnectedClients().Select(StatsBuilder.Client).ToList();
+        var clients = stats.ClusterClients().ToList();
         return TypedResults.Json(new ClientListResponse(clients.Count, clients), EdgeJsonContext.Api.ClientListResponse);
     }
 }

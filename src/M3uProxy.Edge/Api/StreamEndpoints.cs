@@ -26,7 +26,7 @@ internal static class StreamEndpoints
                 return ApiResults.StreamNotFound();
             }
 
-            var clients = stats.ConnectedClients().Where(c => c.StreamId == stream.Id).Select(StatsBuilder.Client).ToList();
+            var clients = stats.ClusterClients().Where(c => c.StreamId == stream.Id).ToList();
             return TypedResults.Json(new StreamDetailResponse(stats.Stream(stream), clients, clients.Count, transcoding.Describe(stream)), EdgeJsonContext.Api.StreamDetailResponse);
         });
         routes.MapDelete("/streams/{streamId}", async (string streamId, StreamLifecycle lifecycle, IStreamDirectory directory, CancellationToken cancellationToken) =>

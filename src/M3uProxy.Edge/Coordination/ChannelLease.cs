@@ -16,7 +16,8 @@ internal abstract class ChannelLease : IAsyncDisposable
 
     public string ChannelId { get; }
 
-    public long FencingToken { get; }
+    /// <summary>The grant's token; a lease taken while Redis was unreachable gets its token once Redis answers.</summary>
+    public long FencingToken { get; protected set; }
 
     public abstract CancellationToken Lost { get; }
 

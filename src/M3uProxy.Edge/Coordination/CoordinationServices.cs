@@ -14,11 +14,12 @@ internal static class CoordinationServices
 {
     public static IServiceCollection AddCoordination(this IServiceCollection services, ProxySettings settings)
     {
-        services.AddSingleton<IChannelOwnership, LocalChannelOwnership>();
-        services.AddSingleton<IConnectionSlots, LocalConnectionSlots>();
+        services.AddSingleton(sp => new ClusterSelf(sp.GetRequiredService<InstanceInfo>(), sp.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()));
+        services.AddSingleton<ClusterChannels>();
+        services.AddSingleton<RemoteClients>();
         services.AddSingleton(ProviderLimitOptions.From(settings));
         services.AddSingleton(sp => new ProviderLimits(
-            sp.GetRequiredService<ProviderLimitOptions>(), sp.GetRequiredService<IConnectionSlots>(), sp.GetRequiredService<StreamLifecycle>(),
+            sp.GetRequiredService<ProviderLimitOptions>(), sp.GetRequiredService<IConnectionSlots>(), sp.GetRequiredService<IStreamDirectory>(), sp.GetRequiredService<StreamLifecycle>(),
             sp.GetRequiredService<LiveChannelRegistry>, sp.GetRequiredService<InstanceInfo>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ProviderLimits>>()));
         if (settings.RedisEnabled)
         {
@@ -26,6 +27,11 @@ internal static class CoordinationServices
         }
 
         services.AddSingleton(new InstanceInfo(WorkerIdOf(settings), AdvertiseUrl: null));
+        services.AddSingleton<IChannelOwnership, LocalChannelOwnership>();
+        services.AddSingleton<IConnectionSlots, LocalConnectionSlots>();
+        services.AddSingleton<IClusterSecret, NoClusterSecret>();
+        services.AddSingleton<IClusterCommands, LocalClusterCommands>();
+        services.AddSingleton<IWebhookDirectory, LocalWebhookDirectory>();
         services.AddSingleton<IStreamDirectory, LocalStreamDirectory>();
         services.AddSingleton<IClusterStatus, LocalClusterStatus>();
         return services;

@@ -23,16 +23,18 @@ internal sealed partial class ProviderLimits
 
     private readonly ProviderLimitOptions _options;
     private readonly IConnectionSlots _slots;
+    private readonly IStreamDirectory _directory;
     private readonly StreamLifecycle _lifecycle;
     private readonly Func<LiveChannelRegistry> _channels;
     private readonly InstanceInfo _self;
     private readonly TimeProvider _time;
     private readonly ILogger<ProviderLimits> _logger;
 
-    public ProviderLimits(ProviderLimitOptions options, IConnectionSlots slots, StreamLifecycle lifecycle, Func<LiveChannelRegistry> channels, InstanceInfo self, TimeProvider time, ILogger<ProviderLimits> logger)
+    public ProviderLimits(ProviderLimitOptions options, IConnectionSlots slots, IStreamDirectory directory, StreamLifecycle lifecycle, Func<LiveChannelRegistry> channels, InstanceInfo self, TimeProvider time, ILogger<ProviderLimits> logger)
     {
         _options = options;
         _slots = slots;
+        _directory = directory;
         _lifecycle = lifecycle;
         _channels = channels;
         _self = self;
@@ -83,7 +85,7 @@ internal sealed partial class ProviderLimits
 
         var holders = await _slots.HoldersAsync(provider, cancellationToken);
         var victim = holders.Where(h => h.StreamId != stream.Id && h.Priority <= priority).OrderBy(h => h.Priority).ThenBy(h => h.Since).FirstOrDefault();
-        if (victim is null || !_lifecycle.Streams.TryGet(victim.StreamId, out var victimStream))
+        if (victim is null || await FindAsync(victim.StreamId, cancellationToken) is not { } victimStream)
         {
             Log.Refused(_logger, stream.Id, provider, limit);
             throw Full(provider, limit);
@@ -97,8 +99,20 @@ internal sealed partial class ProviderLimits
             ["preempted_by"] = stream.Id,
         }));
         _channels().Stop(victim.StreamId); // at once, even when LIVE_LAST_VIEWER_GRACE would keep it open
+        await _directory.RemoveAsync(victim.StreamId, cancellationToken); // the instance that holds its slot ends it too
         return await TryAcquireWithinAsync(provider, limit, holder, ProviderLimitOptions.PreemptWait, cancellationToken)
             ?? throw Full(provider, limit);
+    }
+
+    /// <summary>The stream here, or (in a cluster) from the directory when another instance holds it.</summary>
+    private async Task<StreamRecord?> FindAsync(string streamId, CancellationToken cancellationToken)
+    {
+        if (_lifecycle.Streams.TryGet(streamId, out var stream))
+        {
+            return stream;
+        }
+
+        return await _directory.FindAsync(streamId, cancellationToken) is { } shared ? _lifecycle.Upsert(shared.Definition, out _) : null;
     }
 
     private async Task<ConnectionSlot?> TryAcquireWithinAsync(string provider, int limit, SlotHolder holder, TimeSpan wait, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using M3uProxy.Edge.Api;
 using M3uProxy.Edge.Api.Models;
+using M3uProxy.Edge.Coordination;
 using M3uProxy.Edge.Lifecycle;
 using M3uProxy.Edge.Streams;
 
@@ -23,35 +24,57 @@ internal static class FailoverEndpoints
 
     public static IEndpointRouteBuilder MapFailoverEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/streams/{streamId}/failover", async (string streamId, StreamLifecycle lifecycle, FailoverCoordinator failover, HttpContext context) =>
+        routes.MapPost("/streams/{streamId}/failover", async (string streamId, StreamLifecycle lifecycle, FailoverCoordinator failover, ClusterChannels cluster, HttpContext context) =>
         {
             if (!lifecycle.TryGetListed(streamId, out var stream))
             {
                 return ApiResults.StreamNotFound();
             }
 
-            if (!stream.Definition.HasFailover)
-            {
-                return ApiResults.Detail(StatusCodes.Status400BadRequest, NoMechanism);
-            }
-
-            var sources = failover.SourcesOf(stream);
-            var change = await failover.AdvanceAsync(stream, sources.Version, "manual", null, context.RequestAborted);
-            if (change is null)
-            {
-                return ApiResults.Detail(StatusCodes.Status409Conflict, NothingToSwitchTo);
-            }
-
-            return TypedResults.Json(
-                new FailoverResponse(
-                    "Failover triggered successfully - all clients will seamlessly reconnect",
-                    change.NewUrl,
-                    change.FailoverIndex,
-                    change.AttemptNumber,
-                    stream.ClientCount,
-                    StreamKindDetector.StatsLabel(stream.Definition.Kind, stream.Definition.Metadata)),
-                EdgeJsonContext.Api.FailoverResponse);
+            // In a cluster the instance that reads the channel's upstream switches it (its viewers and relays follow).
+            return await cluster.ForwardToOwnerAsync(streamId, ClusterChannels.FailoverPath + streamId, context.RequestAborted)
+                ?? await FailoverHereAsync(stream, failover, context.RequestAborted);
         });
         return routes;
+    }
+
+    /// <summary><c>POST /cluster/failover/{id}</c>: a manual failover asked at another instance of the cluster, for the channel this one owns.</summary>
+    public static IEndpointRouteBuilder MapClusterFailover(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/" + ClusterChannels.FailoverPath + "{streamId}", async (string streamId, StreamLifecycle lifecycle, FailoverCoordinator failover, ClusterChannels cluster, HttpContext context) =>
+        {
+            if (!cluster.IsShared || !await cluster.IsMemberAsync(context.Request, context.RequestAborted))
+            {
+                return ApiResults.Detail(StatusCodes.Status403Forbidden, "Only instances of this cluster may send commands");
+            }
+
+            return lifecycle.TryGetListed(streamId, out var stream) ? await FailoverHereAsync(stream, failover, context.RequestAborted) : ApiResults.StreamNotFound();
+        });
+        return routes;
+    }
+
+    private static async Task<IResult> FailoverHereAsync(StreamRecord stream, FailoverCoordinator failover, CancellationToken cancellationToken)
+    {
+        if (!stream.Definition.HasFailover)
+        {
+            return ApiResults.Detail(StatusCodes.Status400BadRequest, NoMechanism);
+        }
+
+        var sources = failover.SourcesOf(stream);
+        var change = await failover.AdvanceAsync(stream, sources.Version, "manual", null, cancellationToken);
+        if (change is null)
+        {
+            return ApiResults.Detail(StatusCodes.Status409Conflict, NothingToSwitchTo);
+        }
+
+        return TypedResults.Json(
+            new FailoverResponse(
+                "Failover triggered successfully - all clients will seamlessly reconnect",
+                change.NewUrl,
+                change.FailoverIndex,
+                change.AttemptNumber,
+                stream.ClientCount,
+                StreamKindDetector.StatsLabel(stream.Definition.Kind, stream.Definition.Metadata)),
+            EdgeJsonContext.Api.FailoverResponse);
     }
 }

@@ -11,11 +11,14 @@ namespace M3uProxy.Edge.Hosting;
 /// What feeds each new live channel. A plain stream reads its upstream through the retry and
 /// failover state machine; a transcoded stream wraps that same source in its transcoder (an HLS
 /// source is read by ffmpeg from this proxy's own HLS route over loopback); a resolver stream
-/// reads streamlink or yt-dlp. A cluster relay replaces it when another instance owns the channel.
+/// reads streamlink or yt-dlp. In a cluster, that local source runs only on the instance that owns
+/// the channel; the others relay from it.
 /// </summary>
-internal sealed class ChannelSourceChain(FailoverCoordinator failover, TranscodingSources transcoding, LoopbackHls loopback, ProviderLimits limits) : IChannelSourceFactory
+internal sealed class ChannelSourceChain(FailoverCoordinator failover, TranscodingSources transcoding, LoopbackHls loopback, ProviderLimits limits, ClusterChannels cluster) : IChannelSourceFactory
 {
-    public IChannelSource Create(StreamRecord stream)
+    public IChannelSource Create(StreamRecord stream) => cluster.Create(stream, () => Local(stream));
+
+    private IChannelSource Local(StreamRecord stream)
     {
         var input = stream.Definition.Transcode is not null && stream.Definition.SourceKind == StreamKind.Hls ? loopback.InputUrl(stream) : null;
         var source = transcoding.TryCreate(stream, () => failover.CreateChannelSource(stream), input, (reason, error) => failover.PublishFailed(stream, reason, error, 0))

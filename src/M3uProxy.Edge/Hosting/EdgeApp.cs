@@ -181,5 +181,7 @@ internal static class EdgeApp
         app.MapBroadcastPlaybackEndpoints();
         app.MapTranscodePlayback();
         app.MapPackagingEndpoints();
+        app.MapClusterRelay(); // these two: authenticated by the cluster secret, not the API token
+        app.MapClusterFailover();
     }
 }

@@ -20,6 +20,8 @@ internal static class WebhookEndpoints
         services.AddSingleton<WebhookRegistry>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookRegistry>());
         services.AddSingleton<IGaugeSet, WebhookGauges>();
+        services.AddSingleton<WebhookSync>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookSync>());
         return services;
     }
 
@@ -29,27 +31,36 @@ internal static class WebhookEndpoints
         routes.MapGet("/webhooks", (WebhookRegistry webhooks) => TypedResults.Json(
             new WebhookListResponse([.. webhooks.Snapshot().Select(w => w.Config).Select(c => new WebhookInfo(c.Url, Wire(c.Events), c.TimeoutSeconds, c.RetryAttempts))]),
             WebhookJsonContext.Webhooks.WebhookListResponse));
-        routes.MapDelete("/webhooks", (HttpContext context, WebhookRegistry webhooks) =>
+        routes.MapDelete("/webhooks", async (HttpContext context, WebhookRegistry webhooks, WebhookSync cluster) =>
         {
             if (QueryUrl(context) is not { } url)
             {
                 return MissingWebhookUrl();
             }
 
-            return webhooks.Remove(WebhookUrl.Normalize(url) ?? url)
-                ? ApiResults.Message($"Webhook {url} removed successfully")
-                : ApiResults.Detail(StatusCodes.Status404NotFound, "Webhook not found");
+            var normalized = WebhookUrl.Normalize(url) ?? url;
+            if (!webhooks.Remove(normalized))
+            {
+                return ApiResults.Detail(StatusCodes.Status404NotFound, "Webhook not found");
+            }
+
+            await cluster.RemovedAsync(normalized, context.RequestAborted);
+            return ApiResults.Message($"Webhook {url} removed successfully");
         });
         routes.MapPost("/webhooks/test", TestAsync);
         return routes;
     }
 
-    private static Task<IResult> AddAsync(HttpContext context, WebhookRegistry webhooks, ProxySettings settings)
-        => RequestBody.HandleJsonAsync(context, settings.MaxRequestBodyBytes, body => WebhookRequest.Read(body, settings.WebhookSecret), config => Add(config, webhooks));
+    private static Task<IResult> AddAsync(HttpContext context, WebhookRegistry webhooks, WebhookSync cluster, ProxySettings settings)
+        => RequestBody.HandleJsonAsync(context, settings.MaxRequestBodyBytes, body => WebhookRequest.Read(body, settings.WebhookSecret), async config =>
+        {
+            webhooks.AddOrUpdate(config);
+            await cluster.AddedAsync(config, context.RequestAborted); // registered for the whole cluster
+            return (IResult)Added(config);
+        });
 
-    private static JsonHttpResult<WebhookAddedResponse> Add(WebhookConfig config, WebhookRegistry webhooks)
+    private static JsonHttpResult<WebhookAddedResponse> Added(WebhookConfig config)
     {
-        webhooks.AddOrUpdate(config);
         return TypedResults.Json(
             new WebhookAddedResponse("Webhook added successfully", config.Url, Wire(config.Events)),
             WebhookJsonContext.Webhooks.WebhookAddedResponse);

@@ -8,6 +8,7 @@ namespace M3uProxy.Edge.Webhooks;
 [JsonSerializable(typeof(WebhookAddedResponse))]
 [JsonSerializable(typeof(WebhookListResponse))]
 [JsonSerializable(typeof(WebhookTestResponse))]
+[JsonSerializable(typeof(SharedWebhook))]
 internal sealed partial class WebhookJsonContext : JsonSerializerContext
 {
     public static WebhookJsonContext Webhooks { get; } = new(EdgeJsonContext.CreateOptions());

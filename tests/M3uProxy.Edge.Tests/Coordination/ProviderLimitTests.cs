@@ -9,7 +9,8 @@ public sealed class ProviderLimitTests
 {
     private static readonly byte[] _packets = TsPacketFactory.Create(2_000);
 
-    private static async Task<FakeOrigin> OriginAsync()
+    /// <summary>An origin with two live channels of one provider (host:port).</summary>
+    internal static async Task<FakeOrigin> OriginAsync()
     {
         var origin = await FakeOrigin.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
         origin.AddLive("/live/u/p/1.ts", _packets, 200_000);
@@ -20,27 +21,9 @@ public sealed class ProviderLimitTests
     /// <summary>The most connections the origin had open at once while <paramref name="work"/> ran.</summary>
     private static async Task<int> MaxOpenDuringAsync(FakeOrigin origin, Func<Task> work)
     {
-        using var done = new CancellationTokenSource();
-        var max = 0;
-        var sampler = Task.Run(async () =>
-        {
-            while (!done.IsCancellationRequested)
-            {
-                max = Math.Max(max, origin.OpenConnections);
-                await Task.Delay(2);
-            }
-        });
-        try
-        {
-            await work();
-        }
-        finally
-        {
-            await done.CancelAsync();
-            await sampler;
-        }
-
-        return max;
+        await using var sampler = new OpenConnectionSampler(origin);
+        await work();
+        return await sampler.StopAsync();
     }
 
     [Fact]

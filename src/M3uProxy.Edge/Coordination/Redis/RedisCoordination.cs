@@ -13,6 +13,13 @@ internal static class RedisCoordination
         services.AddSingleton<RedisConnection>();
         services.AddHostedService(sp => sp.GetRequiredService<RedisConnection>());
         services.AddSingleton<IStreamDirectory, RedisStreamDirectory>();
+        services.AddSingleton<IChannelOwnership, RedisChannelOwnership>();
+        services.AddSingleton<IConnectionSlots, RedisConnectionSlots>();
+        services.AddSingleton<IClusterSecret, RedisClusterSecret>();
+        services.AddSingleton<IClusterCommands, RedisClusterCommands>();
+        services.AddSingleton<RedisWebhookDirectory>();
+        services.AddHostedService<RedisClientExchange>();
+        services.AddSingleton<IWebhookDirectory>(sp => sp.GetRequiredService<RedisWebhookDirectory>());
         services.AddSingleton<RedisStreamKeeper>();
         services.AddSingleton<IClusterStatus>(sp => sp.GetRequiredService<RedisStreamKeeper>());
         services.AddHostedService(sp => sp.GetRequiredService<RedisStreamKeeper>());

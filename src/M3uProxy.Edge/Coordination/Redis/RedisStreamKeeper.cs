@@ -27,16 +27,20 @@ internal sealed partial class RedisStreamKeeper : BackgroundService, IClusterSta
 
     private readonly RedisConnection _redis;
     private readonly RedisOptions _options;
+    private readonly ClusterSelf _self;
+    private readonly RedisWebhookDirectory _webhooks;
     private readonly StreamLifecycle _lifecycle;
     private readonly TimeProvider _time;
     private readonly ILogger<RedisStreamKeeper> _logger;
     private readonly SemaphoreSlim _wake = new(0, 1);
     private int _instances;
 
-    public RedisStreamKeeper(RedisConnection redis, RedisOptions options, StreamLifecycle lifecycle, TimeProvider time, ILogger<RedisStreamKeeper> logger)
+    public RedisStreamKeeper(RedisConnection redis, RedisOptions options, ClusterSelf self, RedisWebhookDirectory webhooks, StreamLifecycle lifecycle, TimeProvider time, ILogger<RedisStreamKeeper> logger)
     {
         _redis = redis;
         _options = options;
+        _self = self;
+        _webhooks = webhooks;
         _lifecycle = lifecycle;
         _time = time;
         _logger = logger;
@@ -49,6 +53,7 @@ internal sealed partial class RedisStreamKeeper : BackgroundService, IClusterSta
         _redis.Restored += WakeUp;
         await SubscribeAsync();
         using var timer = new PeriodicTimer(Period, _time);
+        Task? tick = null, woken = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -60,17 +65,13 @@ internal sealed partial class RedisStreamKeeper : BackgroundService, IClusterSta
                 Log.RenewFailed(_logger, RedisFailures.Describe(exception));
             }
 
-            // The next period, or at once when the link to Redis is back.
-            var tick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
-            var woken = _wake.WaitAsync(stoppingToken);
-            try
-            {
-                await Task.WhenAny(tick, woken);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
+            // The next period, or at once when the link to Redis is back; a wait still pending is
+            // kept for the next round (a timer takes one waiter at a time).
+            tick ??= timer.WaitForNextTickAsync(stoppingToken).AsTask();
+            woken ??= _wake.WaitAsync(stoppingToken);
+            await Task.WhenAny(tick, woken);
+            tick = tick.IsCompleted ? null : tick;
+            woken = woken.IsCompleted ? null : woken;
         }
 
         _redis.Restored -= WakeUp;
@@ -126,6 +127,15 @@ internal sealed partial class RedisStreamKeeper : BackgroundService, IClusterSta
         {
             EndLocalCopy(notice[Removed.Length..]);
         }
+        else if (notice == RedisWebhookDirectory.ChangedNotice)
+        {
+            _webhooks.OnNotice();
+        }
+        else if (notice.StartsWith(RedisClusterCommands.Disconnect, StringComparison.Ordinal)
+            && _lifecycle.TryGetClient(notice[RedisClusterCommands.Disconnect.Length..], out var client))
+        {
+            _lifecycle.DisconnectClient(client);
+        }
     }
 
     /// <summary>A stream deleted on another instance: end it here, without a second <c>stream_stopped</c> (that instance announced it).</summary>
@@ -146,7 +156,7 @@ internal sealed partial class RedisStreamKeeper : BackgroundService, IClusterSta
         var database = _redis.Database;
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var presence = Task.WhenAll(
-            database.StringSetAsync(RedisKeys.Instance(_options.WorkerId), _options.AdvertiseUrl ?? "", PresenceExpiry),
+            database.StringSetAsync(RedisKeys.Instance(_options.WorkerId), _self.AdvertiseUrl ?? "", PresenceExpiry),
             database.SortedSetAddAsync(RedisKeys.Instances, _options.WorkerId, now + (long)PresenceExpiry.TotalMilliseconds),
             database.SortedSetRemoveRangeByScoreAsync(RedisKeys.Instances, double.NegativeInfinity, now));
         var instances = database.SortedSetLengthAsync(RedisKeys.Instances);
