@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests drive as real processes (ffmpeg/ffprobe, streamlink, yt-dlp, redis-server,
-# Chromium with Node.js for the dashboard test, and playwright-core from tests/browser/package-lock.json) when they are missing.
+# Chromium with Node.js for the dashboard and hls.js tests, and playwright-core and hls.js from tests/browser/package-lock.json) when they are missing.
 # Debian/Ubuntu only; elsewhere it says what to install and stops.
 set -euo pipefail
 need=()
@@ -15,7 +15,7 @@ command -v npm >/dev/null 2>&1 || need+=(npm)
 # playwright-core drives Debian's Chromium (it never downloads a browser of its own).
 browser_checks=$(cd "$(dirname "$0")/../tests/browser" && pwd)
 install_browser_checks() {
-  [ -d "$browser_checks/node_modules/playwright-core" ] && return 0
+  [ -d "$browser_checks/node_modules/playwright-core" ] && [ -d "$browser_checks/node_modules/hls.js" ] && return 0
   echo "install-test-deps: npm ci in tests/browser"
   (cd "$browser_checks" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 }
