@@ -95,6 +95,8 @@ internal static class OpenApiNotes
         ["GET /dashboard"] = new("operations", "The live dashboard (in a browser: ?api_token= when API_TOKEN is set)"),
         ["GET /docs"] = new("operations", "This API reference as a page; never needs the token"),
         ["GET /openapi.json"] = new("operations", "This API reference as OpenAPI; never needs the token"),
+        ["GET /cluster/relay/{streamId}"] = new("operations", "Between instances of a cluster only (header X-Cluster-Secret): the owner's bytes of a live channel, relayed to another instance"),
+        ["POST /cluster/failover/{streamId}"] = new("operations", "Between instances of a cluster only (header X-Cluster-Secret): a manual failover asked at another instance, run by the channel's owner"),
     };
 
     private static QueryParameter Param(string name, bool required, string type = "string", string? description = null) => new(name, required, type, description);
