@@ -10,7 +10,7 @@ namespace M3uProxy.Edge.Tests.Hosting;
 /// </summary>
 public sealed class ConsoleLogTests
 {
-    private static async Task PlayUnreachableStreamAsync(ProxyProcess proxy)
+    private static async Task PlayUnreachableStreamAsync(ChildProxy proxy)
     {
         using var create = await proxy.Client.PostAsync(
             "streams",
@@ -24,7 +24,7 @@ public sealed class ConsoleLogTests
     [Fact]
     public async Task JsonFormat_WritesOneJsonObjectPerLine_WithoutCredentials()
     {
-        await using var proxy = new ProxyProcess(new() { ["LOG_FORMAT"] = "json", ["LOG_LEVEL"] = "INFO", ["STREAM_RETRY_ATTEMPTS"] = "1", ["STREAM_RETRY_DELAY"] = "0" });
+        await using var proxy = ChildProxy.Start(new Dictionary<string, string> { ["LOG_FORMAT"] = "json", ["LOG_LEVEL"] = "INFO", ["STREAM_RETRY_ATTEMPTS"] = "1", ["STREAM_RETRY_DELAY"] = "0" });
         await proxy.WaitUntilUpAsync();
 
         await PlayUnreachableStreamAsync(proxy);
@@ -55,7 +55,7 @@ public sealed class ConsoleLogTests
     [InlineData("TRACE", true, true)]
     public async Task LogLevel_AcceptsPythonAndDotNetNames(string level, bool expectInfo, bool expectDebug)
     {
-        await using var proxy = new ProxyProcess(new() { ["LOG_LEVEL"] = level, ["STREAM_RETRY_ATTEMPTS"] = "0" });
+        await using var proxy = ChildProxy.Start(new Dictionary<string, string> { ["LOG_LEVEL"] = level, ["STREAM_RETRY_ATTEMPTS"] = "0" });
         await proxy.WaitUntilUpAsync();
 
         await PlayUnreachableStreamAsync(proxy);

@@ -7,8 +7,9 @@ using System.Net.Sockets;
 namespace M3uProxy.Edge.Tests.Infrastructure;
 
 /// <summary>
-/// The proxy as a real process (the build's app host, as the binary runs), with its own
-/// environment and working folder, every console line kept, and killed when disposed.
+/// The proxy as a real process (the build's app host, as the binary runs: server GC with DATAS, the
+/// shipped runtime configuration), with its own environment and working folder, every console line
+/// kept, and killed when disposed. The one way tests start the proxy as a process.
 /// </summary>
 public sealed class ChildProxy : IAsyncDisposable
 {
@@ -33,6 +34,27 @@ public sealed class ChildProxy : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     public int ExitCode => _process.ExitCode;
+
+    public int Id => _process.Id;
+
+    /// <summary>The process's resident memory now (<c>VmRSS</c> of <c>/proc/PID/status</c>), in bytes.</summary>
+    public long ResidentBytes
+    {
+        get
+        {
+            foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+            {
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                {
+                    // "VmRSS:     25432 kB"
+                    return long.Parse(line["VmRSS:".Length..^"kB".Length].Trim(), CultureInfo.InvariantCulture) * 1024;
+                }
+            }
+
+            throw new InvalidOperationException($"no VmRSS for process {_process.Id}");
+        }
+    }
+
 
     /// <summary>Starts <c>m3u-proxy ARGS</c> with HOST=127.0.0.1 and a free PORT unless <paramref name="environment"/> says otherwise.</summary>
     public static ChildProxy Start(IReadOnlyDictionary<string, string> environment, string? workingDirectory = null, params string[] args)
@@ -137,15 +159,29 @@ public sealed class ChildProxy : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    /// <summary>Stops the process as SIGTERM would and waits for its last lines.</summary>
+    /// <summary>Sends SIGTERM (as <c>docker stop</c> or a rolling restart does) and returns at once.</summary>
+    public async Task TerminateAsync()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)])!;
+        await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    /// <summary>Stops the process with SIGTERM and waits for its last lines.</summary>
     public async Task StopAsync()
     {
         if (!_process.HasExited)
         {
-            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]);
-            await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
+            await TerminateAsync();
             await WaitForExitAsync();
         }
+    }
+
+    /// <summary>Kills the proxy alone with SIGKILL (its children are left, as after a crash).</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: false);
+        await _process.WaitForExitAsync(TestContext.Current.CancellationToken);
     }
 
     public async ValueTask DisposeAsync()

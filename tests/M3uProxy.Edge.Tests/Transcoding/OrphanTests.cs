@@ -19,7 +19,7 @@ public sealed class OrphanTests
             var environment = new Dictionary<string, string> { ["HLS_TEMP_DIR"] = work, ["SHARED_STREAM_GRACE"] = "30" };
             int pid;
             string runFolder;
-            await using (var proxy = new ProxyProcess(environment))
+            await using (var proxy = ChildProxy.Start(environment))
             {
                 await proxy.WaitUntilUpAsync();
                 using var create = await proxy.Client.PostAsync(
@@ -43,7 +43,7 @@ public sealed class OrphanTests
 
             // The old run's folder (with its segments) outlives the kill until the next start.
             Assert.True(Directory.Exists(runFolder));
-            await using (var restarted = new ProxyProcess(environment))
+            await using (var restarted = ChildProxy.Start(environment))
             {
                 await restarted.WaitUntilUpAsync();
                 await TranscodeFixture.WaitUntilAsync(() => Task.FromResult(!TranscodeFixture.IsAlive(pid)), TimeSpan.FromSeconds(10), "the old ffmpeg to be gone");
