@@ -23,6 +23,7 @@ internal sealed class ProxySettings
     [ConfigurationKeyName("ENABLE_CONNECTION_IDLE_MONITORING")] public bool EnableConnectionIdleMonitoring { get; set; }
     [ConfigurationKeyName("CONNECTION_IDLE_ALERT_THRESHOLD")] public int ConnectionIdleAlertSeconds { get; set; }
     [ConfigurationKeyName("CONNECTION_IDLE_ERROR_THRESHOLD")] public int ConnectionIdleErrorSeconds { get; set; }
+    [ConfigurationKeyName("SHUTDOWN_DRAIN_SECONDS")] public double ShutdownDrainSeconds { get; set; }
 
     [ConfigurationKeyName("DEFAULT_USER_AGENT")] public string DefaultUserAgent { get; set; } = "";
     [ConfigurationKeyName("DEFAULT_CONNECTION_TIMEOUT")] public double ConnectTimeoutSeconds { get; set; }

@@ -52,6 +52,7 @@ internal static class SettingsCatalog
         new("ENABLE_CONNECTION_IDLE_MONITORING", SettingKind.Bool, "true", "Log clients that have received no data for long.", Lifecycle),
         new("CONNECTION_IDLE_ALERT_THRESHOLD", SettingKind.Integer, "600", "Seconds without data before a warning is logged for a client.", Lifecycle) { Minimum = 1 },
         new("CONNECTION_IDLE_ERROR_THRESHOLD", SettingKind.Integer, "1800", "Seconds without data before an error is logged for a client.", Lifecycle) { Minimum = 1 },
+        new("SHUTDOWN_DRAIN_SECONDS", SettingKind.Number, "10.0", "On SIGTERM: seconds that file downloads (VOD, ranges) may go on before they are cut; live viewers end at once with a clean end of their response. Give the process this plus 5 s before a SIGKILL (`docker stop -t`, `terminationGracePeriodSeconds`).", Lifecycle) { Minimum = 0, Maximum = 3600 },
 
         // Upstream
         new("DEFAULT_USER_AGENT", SettingKind.Text, "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/115.0.0.0 Safari/537.36", "User-Agent sent upstream when a stream names none.", Upstream),

@@ -42,7 +42,7 @@ internal static class EdgeApp
         builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, settings));
         var started = new StrongBox<bool>();
         ConfigureLogging(builder.Logging, settings, started);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownDrain.HostShutdownTimeout(settings));
         AddProxyServices(builder.Services, configuration, timeProvider ?? TimeProvider.System, upstreamTls);
         moreServices?.Invoke(builder.Services);
 
@@ -52,9 +52,8 @@ internal static class EdgeApp
 
         // Listening starts now, so counters count from the start and not from the first scrape.
         app.Services.GetRequiredService<MetricsCollector>();
-        var lifecycle = app.Services.GetRequiredService<StreamLifecycle>();
         var events = app.Services.GetRequiredService<EventBus>();
-        app.Lifetime.ApplicationStopping.Register(() => lifecycle.StopAll("server_shutdown"));
+        app.Lifetime.ApplicationStopping.Register(app.Services.GetRequiredService<ShutdownDrain>().Begin);
         app.Lifetime.ApplicationStopped.Register(events.CompleteAll);
         app.Lifetime.ApplicationStarted.Register(() =>
         {

@@ -15,6 +15,7 @@ internal static class LifecycleServices
         services.AddSingleton<EventBus>();
         services.AddSingleton<StreamLifecycle>();
         services.AddSingleton<AdHocStreams>();
+        services.AddSingleton<ShutdownDrain>();
         services.AddHostedService<StreamReaper>();
         return services;
     }

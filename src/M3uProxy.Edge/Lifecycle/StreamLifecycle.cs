@@ -20,6 +20,7 @@ internal sealed class StreamLifecycle
     private readonly ProxySettings _settings;
     private readonly ILogger<StreamLifecycle> _logger;
     private readonly Lock _gate = new();
+    private bool _shuttingDown;
 
     public StreamLifecycle(IStreamRegistry streams, ClientRegistry clients, EventBus events, TimeProvider time, ProxySettings settings, ILogger<StreamLifecycle> logger)
     {
@@ -71,7 +72,7 @@ internal sealed class StreamLifecycle
         var now = _time.GetUtcNow();
         lock (_gate)
         {
-            if (!_streams.TryGet(stream.Id, out var current) || !ReferenceEquals(current, stream))
+            if (_shuttingDown || !_streams.TryGet(stream.Id, out var current) || !ReferenceEquals(current, stream))
             {
                 return null;
             }
@@ -220,6 +221,69 @@ internal sealed class StreamLifecycle
 
             return RemoveCore(stream, new StopReason("inactive_timeout", new() { ["timeout_seconds"] = _settings.StreamTimeoutSeconds }));
         }
+    }
+
+    /// <summary>True once shutdown has begun: no client may join any stream any more.</summary>
+    public bool IsShuttingDown => Volatile.Read(ref _shuttingDown);
+
+    /// <summary>
+    /// The first step of a shutdown: from now on no client joins, and every stream ends at once
+    /// (live viewers get the clean end of their response) except, when <paramref name="keepDownloads"/>,
+    /// the files with a download still running: those are returned, and each ends with its last
+    /// response (<see cref="ResponseEnded"/>) or when the drain's time is up (<see cref="StopAll"/>).
+    /// </summary>
+    public IReadOnlyList<StreamRecord> BeginShutdown(StopReason reason, bool keepDownloads)
+    {
+        var downloading = new List<StreamRecord>();
+        lock (_gate)
+        {
+            Volatile.Write(ref _shuttingDown, true);
+            var streams = _streams.Snapshot();
+            LifecycleLog.ShuttingDown(_logger, streams.Count);
+            foreach (var stream in streams)
+            {
+                if (keepDownloads && stream.Definition.Kind != StreamKind.LiveContinuous && HasOpenResponses(stream))
+                {
+                    downloading.Add(stream);
+                }
+                else
+                {
+                    RemoveCore(stream, reason);
+                }
+            }
+        }
+
+        return downloading;
+    }
+
+    /// <summary>A response of <paramref name="stream"/> ended: during shutdown the stream ends with its last one.</summary>
+    public void ResponseEnded(StreamRecord stream)
+    {
+        if (!IsShuttingDown)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (!HasOpenResponses(stream))
+            {
+                RemoveCore(stream, new StopReason("server_shutdown"));
+            }
+        }
+    }
+
+    private bool HasOpenResponses(StreamRecord stream)
+    {
+        foreach (var clientId in stream.ClientIds)
+        {
+            if (_clients.TryGet(clientId, out var client) && client.StreamId == stream.Id && client.OpenResponses > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Ends every stream, for shutdown: viewers end, each stream gets its <c>stream_stopped</c>.</summary>

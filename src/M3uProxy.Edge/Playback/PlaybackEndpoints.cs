@@ -69,7 +69,9 @@ internal static class PlaybackEndpoints
         var clientId = ClientIdFor(context, stream, identity, lifecycle, isLive);
         if (lifecycle.RegisterClient(stream, clientId, identity) is not { } client)
         {
-            await ApiResults.WriteDetailAsync(context.Response, StatusCodes.Status404NotFound, "Stream not found");
+            await (lifecycle.IsShuttingDown
+                ? ApiResults.WriteDetailAsync(context.Response, StatusCodes.Status503ServiceUnavailable, "Server shutting down")
+                : ApiResults.WriteDetailAsync(context.Response, StatusCodes.Status404NotFound, "Stream not found"));
             return;
         }
 
@@ -99,6 +101,9 @@ internal static class PlaybackEndpoints
             {
                 client.IsConnected = client.OpenResponses > 0;
             }
+
+            // During a shutdown drain a download's stream ends with its last response.
+            lifecycle.ResponseEnded(stream);
         }
     }
 
