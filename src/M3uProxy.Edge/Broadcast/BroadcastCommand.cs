@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using M3uProxy.Edge.Tools;
+using M3uProxy.Edge.Tools.Ffmpeg;
 
 namespace M3uProxy.Edge.Broadcast;
 
@@ -8,9 +10,11 @@ namespace M3uProxy.Edge.Broadcast;
 /// short probing, copy or transcode with keyframes on the segment grid, padded audio when a
 /// duration is set, and HLS segments <c>live%06d.ts</c> continuing at <paramref name="StartNumber"/>.
 /// ffmpeg writes only segments and a private playlist; <c>live.m3u8</c> is the proxy's.
-/// Nothing user-supplied is ever an input, an output or an option name.
+/// Nothing user-supplied is ever an input, an output or an option name. A transcoding programme
+/// that names neither an encoder nor a <c>hwaccel</c> encodes with the run's
+/// <paramref name="Hardware"/> choice (the probe's, as transcoding does), frames kept on the GPU.
 /// </summary>
-internal sealed record BroadcastCommand(BroadcastStartRequest Request, string Directory, long StartNumber, bool Discontinuity, string? DefaultVideoEncoder)
+internal sealed record BroadcastCommand(BroadcastStartRequest Request, HlsOutputDirectory Folder, long StartNumber, bool Discontinuity, HardwareAcceleration? Hardware)
 {
     /// <summary>
     /// Seconds of media already published on the network: the next programme's timestamps start
@@ -36,6 +40,10 @@ internal sealed record BroadcastCommand(BroadcastStartRequest Request, string Di
         if (request.Transcode && request.HwAccel is { } hwaccel && !hwaccel.Equals("none", StringComparison.OrdinalIgnoreCase))
         {
             args.AddRange(["-hwaccel", hwaccel]);
+        }
+        else if (ChosenHardware is { } hardware)
+        {
+            args.AddRange(hardware.InputArguments);
         }
 
         // ffmpeg's default probing waits for ~5 s of a paced source before the first packet is written.
@@ -100,8 +108,8 @@ internal sealed record BroadcastCommand(BroadcastStartRequest Request, string Di
             "-hls_list_size", Number(SegmenterListSize),
             "-start_number", StartNumber.ToString(CultureInfo.InvariantCulture),
             "-hls_flags", "omit_endlist+independent_segments+temp_file",
-            "-hls_segment_filename", Path.Combine(Directory, "live%06d.ts"),
-            Path.Combine(Directory, SegmenterPlaylist.FileName),
+            "-hls_segment_filename", Folder.SegmentPattern("ts"),
+            Folder.FileOf(SegmenterPlaylist.FileName),
         ]);
         return args;
     }
@@ -109,11 +117,16 @@ internal sealed record BroadcastCommand(BroadcastStartRequest Request, string Di
     private void AddVideoEncoding(List<string> args)
     {
         var request = Request;
-        var encoder = request.VideoCodec ?? DefaultVideoEncoder ?? "libx264";
+        var hardware = ChosenHardware;
+        var encoder = request.VideoCodec ?? hardware?.H264Encoder ?? "libx264";
         args.AddRange(["-c:v", encoder]);
         if (request.Preset is { } preset)
         {
             args.AddRange(["-preset", preset]);
+        }
+        else if (hardware is not null)
+        {
+            args.AddRange(hardware.EncoderArguments);
         }
         else if (encoder is "libx264" or "libx265")
         {
@@ -128,7 +141,9 @@ internal sealed record BroadcastCommand(BroadcastStartRequest Request, string Di
 
         if (request.VideoResolution is { } resolution)
         {
-            args.AddRange(["-vf", "scale=" + resolution]);
+            // GPU frames need the GPU's scaler: the software one fails on them (seed-spec §8.1 [WEAK]).
+            var size = resolution.Split(':');
+            args.AddRange(["-vf", hardware?.ScaleFilter(int.Parse(size[0], CultureInfo.InvariantCulture), int.Parse(size[1], CultureInfo.InvariantCulture)) ?? "scale=" + resolution]);
         }
 
         // Keyframes on the segment grid and closed GOPs: every segment starts with an IDR frame and lasts what the playlist says.
@@ -149,6 +164,10 @@ internal sealed record BroadcastCommand(BroadcastStartRequest Request, string Di
             args.AddRange(["-af", "apad"]);
         }
     }
+
+    /// <summary>The probe's hardware, when this programme transcodes and names neither an encoder nor a <c>hwaccel</c>.</summary>
+    private HardwareAcceleration? ChosenHardware
+        => Request is { Transcode: true, VideoCodec: null, HwAccel: null } && Hardware is { Available: true } hardware ? hardware : null;
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -82,7 +82,8 @@ internal static class BroadcastEndpoints
                 return ApiResults.Detail(StatusCodes.Status400BadRequest, "Invalid segment name");
             }
 
-            if (check != SegmentNameCheck.Servable || OpenSegment(Path.Combine(registry.ServedDirectory(networkId), fileName)) is not { } stream)
+            // Only liveNNNNNN.ts, only a regular file (never a link); deletion by the window may race and is fine.
+            if (check != SegmentNameCheck.Servable || registry.ServedFolder(networkId).TryOpen(fileName) is not { } stream)
             {
                 return ApiResults.Detail(StatusCodes.Status404NotFound, "Segment not found");
             }
@@ -130,23 +131,4 @@ internal static class BroadcastEndpoints
 
     private static IResult InvalidNetworkId()
         => ApiResults.Detail(StatusCodes.Status400BadRequest, "Invalid network id: use letters, digits, '_', '-' or '.' (at most 128)");
-
-    /// <summary>A regular file (never a link) opened for reading, or null; deletion by the window may race and is fine.</summary>
-    private static FileStream? OpenSegment(string path)
-    {
-        try
-        {
-            var info = new FileInfo(path);
-            if (!info.Exists || info.LinkTarget is not null)
-            {
-                return null;
-            }
-
-            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1, FileOptions.Asynchronous);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
 }

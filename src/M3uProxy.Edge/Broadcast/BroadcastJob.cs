@@ -1,12 +1,14 @@
 using M3uProxy.Edge.Api;
 using M3uProxy.Edge.Tools;
+using M3uProxy.Edge.Tools.Ffmpeg;
 using M3uProxy.Edge.Upstream;
 
 namespace M3uProxy.Edge.Broadcast;
 
 /// <summary>
-/// One programme of a network: one ffmpeg that plays the source in real time into the network's
-/// folder. It publishes each finished segment to the network's <see cref="BroadcastOutput"/>,
+/// One programme of a network: one ffmpeg (an <see cref="FfmpegProcess"/>, recorded in the run's
+/// <see cref="ProcessLedger"/> so a crash leaves no orphan) that plays the source in real time into
+/// the network's folder. It publishes each finished segment to the network's <see cref="BroadcastOutput"/>,
 /// counts the bytes of finished segments exactly, stops ffmpeg on an input error, and reports its
 /// outcome through the callback exactly once: <c>programme_ended</c> (ffmpeg finished) or
 /// <c>broadcast_failed</c> (input error or non-zero exit). Intentional stops and failed starts
@@ -20,12 +22,13 @@ internal sealed partial class BroadcastJob : IAsyncDisposable
 
     private readonly BroadcastCommand _command;
     private readonly ToolPaths _tools;
+    private readonly ProcessLedger _ledger;
     private readonly TimeProvider _time;
     private readonly BroadcastCallbackSender _callbacks;
     private readonly ILogger _logger;
     private readonly TaskCompletionSource _firstSegment = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private ToolProcess? _process;
+    private FfmpegProcess? _process;
     private Task _monitor = Task.CompletedTask;
     private long _lastPublished = -1;
     private DateTimeOffset _nextProgramDateTime;
@@ -37,12 +40,13 @@ internal sealed partial class BroadcastJob : IAsyncDisposable
     private BroadcastCallback? _outcome;
     private int _status = (int)BroadcastStatus.Starting;
 
-    public BroadcastJob(string networkId, BroadcastCommand command, BroadcastOutput output, ToolPaths tools, TimeProvider time, BroadcastCallbackSender callbacks, ILogger logger)
+    public BroadcastJob(string networkId, BroadcastCommand command, BroadcastOutput output, ToolPaths tools, ProcessLedger ledger, TimeProvider time, BroadcastCallbackSender callbacks, ILogger logger)
     {
         NetworkId = networkId;
         _command = command;
         Output = output;
         _tools = tools;
+        _ledger = ledger;
         _time = time;
         _callbacks = callbacks;
         _logger = logger;
@@ -78,16 +82,10 @@ internal sealed partial class BroadcastJob : IAsyncDisposable
     /// <summary>Starts ffmpeg. Throws when it cannot be started (the caller answers 500).</summary>
     public void Start()
     {
-        BroadcastFiles.TryDelete(Path.Combine(Output.Directory, SegmenterPlaylist.FileName));
-        var command = new ToolCommand(_tools.Ffmpeg, _command.Arguments())
-        {
-            // 'q' on stdin makes ffmpeg finish its current segment and exit cleanly.
-            RedirectStdin = true,
-            WorkingDirectory = Output.Directory,
-            StderrTailLines = 20,
-            OnStderrLine = OnStderrLine,
-        };
-        _process = ToolProcess.Start(command);
+        Output.Folder.DeleteFile(SegmenterPlaylist.FileName);
+        // 'q' on stdin makes ffmpeg finish its current segment and exit cleanly.
+        var options = new FfmpegStartOptions { Stdin = true, WorkingDirectory = Output.Folder.Path, OnStderrLine = OnStderrLine };
+        _process = FfmpegProcess.Start(_tools, _command.Arguments(), _ledger, options);
         Log.Started(_logger, NetworkId, _process.Id, StartNumber, UrlMasking.Mask(Request.StreamUrl));
         _monitor = Task.Run(MonitorAsync);
     }
@@ -147,7 +145,7 @@ internal sealed partial class BroadcastJob : IAsyncDisposable
         if (!_process.HasExited)
         {
             Volatile.Write(ref _status, (int)BroadcastStatus.Stopping);
-            await AskToQuitAsync(_process);
+            await _process.AskToQuitAsync();
             await _process.StopAsync(grace);
         }
 
@@ -171,19 +169,6 @@ internal sealed partial class BroadcastJob : IAsyncDisposable
         }
 
         await _monitor;
-    }
-
-    private static async Task AskToQuitAsync(ToolProcess process)
-    {
-        try
-        {
-            await process.Stdin.WriteAsync("q"u8.ToArray());
-            await process.Stdin.FlushAsync();
-        }
-        catch (Exception exception) when (exception is IOException or ObjectDisposedException or InvalidOperationException)
-        {
-            // ffmpeg already closed its stdin: the stop escalates to SIGTERM.
-        }
     }
 
     private void OnStderrLine(string line)
@@ -214,7 +199,7 @@ internal sealed partial class BroadcastJob : IAsyncDisposable
             {
                 // The source is gone; ffmpeg could keep reconnecting for a long time.
                 stopping = true;
-                await AskToQuitAsync(process);
+                await process.AskToQuitAsync();
                 _ = process.StopAsync(_inputErrorStopGrace);
             }
         }
@@ -229,7 +214,7 @@ internal sealed partial class BroadcastJob : IAsyncDisposable
         string text;
         try
         {
-            text = File.ReadAllText(Path.Combine(Output.Directory, SegmenterPlaylist.FileName));
+            text = File.ReadAllText(Output.Folder.FileOf(SegmenterPlaylist.FileName));
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
@@ -243,7 +228,7 @@ internal sealed partial class BroadcastJob : IAsyncDisposable
                 continue;
             }
 
-            var file = new FileInfo(Path.Combine(Output.Directory, PlaylistSegment.SegmentName(number)));
+            var file = new FileInfo(Output.Folder.FileOf(Output.Folder.SegmentName(number)));
             if (!file.Exists)
             {
                 continue;

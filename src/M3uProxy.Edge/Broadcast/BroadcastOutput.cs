@@ -1,3 +1,5 @@
+using M3uProxy.Edge.Tools.Ffmpeg;
+
 namespace M3uProxy.Edge.Broadcast;
 
 /// <summary>
@@ -18,23 +20,21 @@ internal sealed class BroadcastOutput
     private string? _text;
     private double _totalDuration;
 
-    public BroadcastOutput(string directory, string directoryName, bool dvr, int windowSize, int segmentDuration)
+    public BroadcastOutput(HlsOutputDirectory folder, string directoryName, bool dvr, int windowSize, int segmentDuration)
     {
-        Directory = directory;
+        Folder = folder;
         DirectoryName = directoryName;
         IsDvr = dvr;
         _playlist = new BroadcastPlaylist(dvr ? 0 : windowSize, segmentDuration);
     }
 
-    /// <summary>The absolute folder: for the file system only, never for an answer.</summary>
-    public string Directory { get; }
+    /// <summary>ffmpeg's folder (its absolute path is for the file system only, never for an answer).</summary>
+    public HlsOutputDirectory Folder { get; }
 
     /// <summary><c>broadcast_&lt;id&gt;</c>, relative to the broadcast (or DVR) folder: what answers show.</summary>
     public string DirectoryName { get; }
 
     public bool IsDvr { get; }
-
-    public string PlaylistPath => Path.Combine(Directory, BroadcastFiles.PlaylistName);
 
     /// <summary>The playlist text once a segment exists, else null.</summary>
     public string? PlaylistText => Volatile.Read(ref _text);
@@ -88,13 +88,13 @@ internal sealed class BroadcastOutput
             }
 
             var text = _playlist.Render();
-            BroadcastFiles.WriteAtomically(PlaylistPath, text);
+            Folder.WriteAtomically(Folder.PlaylistName, text);
             Volatile.Write(ref _text, text);
         }
 
         foreach (var old in expired)
         {
-            BroadcastFiles.TryDelete(Path.Combine(Directory, old.FileName));
+            Folder.DeleteFile(old.FileName);
         }
     }
 

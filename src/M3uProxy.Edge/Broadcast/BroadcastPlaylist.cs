@@ -107,5 +107,5 @@ internal sealed record PlaylistSegment(long Number, double Duration, DateTimeOff
 {
     public string FileName => SegmentName(Number);
 
-    public static string SegmentName(long number) => "live" + number.ToString("D6", CultureInfo.InvariantCulture) + ".ts";
+    public static string SegmentName(long number) => Tools.Ffmpeg.HlsOutputDirectory.SegmentName(BroadcastFiles.SegmentPrefix, number);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using M3uProxy.Edge.Tools;
+using M3uProxy.Edge.Tools.Ffmpeg;
 
 namespace M3uProxy.Edge.Broadcast;
 
@@ -18,6 +19,8 @@ internal sealed partial class BroadcastRegistry : IHostedService, IDisposable
 
     private readonly BroadcastOptions _options;
     private readonly ToolPaths _tools;
+    private readonly ProcessLedger _ledger;
+    private readonly HardwareDetection _hardware;
     private readonly TimeProvider _time;
     private readonly BroadcastCallbackSender _callbacks;
     private readonly StartRetryPolicy _retries;
@@ -26,10 +29,13 @@ internal sealed partial class BroadcastRegistry : IHostedService, IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private Task _gc = Task.CompletedTask;
 
-    public BroadcastRegistry(BroadcastOptions options, ToolPaths tools, TimeProvider time, BroadcastCallbackSender callbacks, ILogger<BroadcastRegistry> logger)
+    // The ledger is created (and a crashed run's ffmpeg killed) before StartAsync removes the leftover folders.
+    public BroadcastRegistry(BroadcastOptions options, ToolPaths tools, ProcessLedger ledger, HardwareDetection hardware, TimeProvider time, BroadcastCallbackSender callbacks, ILogger<BroadcastRegistry> logger)
     {
         _options = options;
         _tools = tools;
+        _ledger = ledger;
+        _hardware = hardware;
         _time = time;
         _callbacks = callbacks;
         _logger = logger;
@@ -37,9 +43,6 @@ internal sealed partial class BroadcastRegistry : IHostedService, IDisposable
     }
 
     public BroadcastOptions Options => _options;
-
-    /// <summary>The encoder a transcoding programme uses when the request names none (the hardware probe's choice).</summary>
-    public string? DefaultVideoEncoder { get; set; }
 
     /// <summary>Starts a programme, or switches the network to it. Returns the running job, or the error answer.</summary>
     public async Task<BroadcastStartResult> StartAsync(string networkId, BroadcastStartRequest request, CancellationToken cancellationToken)
@@ -54,13 +57,15 @@ internal sealed partial class BroadcastRegistry : IHostedService, IDisposable
                 return BroadcastStartResult.Failure($"Exceeded max start retries for broadcast {networkId}; retry allowed after {retryAfter}s");
             }
 
+            // A transcoding programme without an encoder of its own encodes as transcoders do (the probe's choice).
+            var hardware = request.Transcode ? await _hardware.ChosenAsync(cancellationToken) : null;
             var (output, startNumber, discontinuity) = await PrepareOutputAsync(networkId, network, request);
             network.Output = output;
-            var command = new BroadcastCommand(request, output.Directory, startNumber, discontinuity, DefaultVideoEncoder) { TimestampOffset = output.TotalDuration };
-            var job = new BroadcastJob(networkId, command, output, _tools, _time, _callbacks, _logger);
+            var command = new BroadcastCommand(request, output.Folder, startNumber, discontinuity, hardware) { TimestampOffset = output.TotalDuration };
+            var job = new BroadcastJob(networkId, command, output, _tools, _ledger, _time, _callbacks, _logger);
             try
             {
-                Directory.CreateDirectory(output.Directory);
+                output.Folder.EnsureExists();
                 job.Start();
             }
             catch (Exception exception) when (exception is ToolNotFoundException or IOException or UnauthorizedAccessException)
@@ -142,7 +147,7 @@ internal sealed partial class BroadcastRegistry : IHostedService, IDisposable
             network.Job = null;
             network.Output = null;
             _retries.Clear(networkId);
-            var removed = BroadcastFiles.TryDeleteDirectory(BroadcastFiles.DirectoryOf(_options, networkId, dvr: false));
+            var removed = BroadcastFiles.FolderOf(_options, networkId, dvr: false).Delete();
             Log.Deleted(_logger, networkId, removed);
             return removed;
         }
@@ -158,10 +163,10 @@ internal sealed partial class BroadcastRegistry : IHostedService, IDisposable
         => [.. _networks.OrderBy(n => n.Key, StringComparer.Ordinal).Select(n => n.Value.Job).OfType<BroadcastJob>()];
 
     /// <summary>The folder a network's files are served from: its live output, else its folder under the broadcast folder.</summary>
-    public string ServedDirectory(string networkId)
+    public HlsOutputDirectory ServedFolder(string networkId)
         => _networks.TryGetValue(networkId, out var network) && network.Output is { } output
-            ? output.Directory
-            : BroadcastFiles.DirectoryOf(_options, networkId, dvr: false);
+            ? output.Folder
+            : BroadcastFiles.FolderOf(_options, networkId, dvr: false);
 
     /// <summary>The playlist text: from memory for a listed network, else the file a finished one left (not in DVR folders).</summary>
     public async Task<string?> PlaylistAsync(string networkId, CancellationToken cancellationToken)
@@ -173,7 +178,7 @@ internal sealed partial class BroadcastRegistry : IHostedService, IDisposable
 
         try
         {
-            return await File.ReadAllTextAsync(Path.Combine(BroadcastFiles.DirectoryOf(_options, networkId, dvr: false), BroadcastFiles.PlaylistName), cancellationToken);
+            return await File.ReadAllTextAsync(BroadcastFiles.FolderOf(_options, networkId, dvr: false).PlaylistPath, cancellationToken);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
@@ -183,7 +188,7 @@ internal sealed partial class BroadcastRegistry : IHostedService, IDisposable
 
     private async Task<(BroadcastOutput Output, long StartNumber, bool Discontinuity)> PrepareOutputAsync(string networkId, BroadcastNetwork network, BroadcastStartRequest request)
     {
-        var directory = BroadcastFiles.DirectoryOf(_options, networkId, request.DvrMode);
+        var folder = BroadcastFiles.FolderOf(_options, networkId, request.DvrMode);
         if (network.Job is { } running)
         {
             // A transition: the running programme finishes its current segment first.
@@ -193,9 +198,9 @@ internal sealed partial class BroadcastRegistry : IHostedService, IDisposable
             Log.Transition(_logger, networkId, running.CurrentSegmentNumber);
         }
 
-        if (network.Output is { } output && output.Directory == directory)
+        if (network.Output is { } output && output.Folder.Path == folder.Path)
         {
-            var last = output.LastNumber ?? BroadcastFiles.HighestSegmentNumber(directory);
+            var last = output.LastNumber ?? output.Folder.HighestSegmentNumber();
             if (last is { } previous)
             {
                 // Numbers never go back: a file still listed must not be overwritten.
@@ -205,10 +210,10 @@ internal sealed partial class BroadcastRegistry : IHostedService, IDisposable
             }
         }
 
-        var fresh = new BroadcastOutput(directory, BroadcastFiles.DirectoryName(networkId), request.DvrMode, request.HlsListSize, request.SegmentDuration);
+        var fresh = new BroadcastOutput(folder, BroadcastFiles.DirectoryName(networkId), request.DvrMode, request.HlsListSize, request.SegmentDuration);
         if (request.SegmentStartNumber == 0 && !request.AddDiscontinuity)
         {
-            BroadcastFiles.ClearMedia(directory);
+            folder.ClearMedia();
         }
 
         return (fresh, request.SegmentStartNumber, request.AddDiscontinuity);
@@ -256,7 +261,7 @@ internal sealed partial class BroadcastRegistry : IHostedService, IDisposable
     {
         foreach (var directory in BroadcastDirectories())
         {
-            var removed = BroadcastFiles.TryDeleteDirectory(directory);
+            var removed = BroadcastFiles.FolderAt(directory).Delete();
             Log.LeftoverRemoved(_logger, Path.GetFileName(directory), removed);
         }
     }
@@ -307,17 +312,18 @@ internal sealed partial class BroadcastRegistry : IHostedService, IDisposable
                 continue;
             }
 
-            active.Add(output.Directory);
+            active.Add(output.Folder.Path);
             if (output.IsDvr)
             {
                 continue;
             }
 
-            foreach (var file in BroadcastFiles.SafeEnumerate(output.Directory, "*.ts"))
+            foreach (var file in output.Folder.Files("*.ts"))
             {
-                if (!output.IsReferenced(Path.GetFileName(file)) && now - File.GetLastWriteTimeUtc(file) > _options.UnreferencedSegmentAge)
+                var name = Path.GetFileName(file);
+                if (!output.IsReferenced(name) && now - File.GetLastWriteTimeUtc(file) > _options.UnreferencedSegmentAge)
                 {
-                    BroadcastFiles.TryDelete(file);
+                    output.Folder.DeleteFile(name);
                 }
             }
         }
@@ -326,7 +332,7 @@ internal sealed partial class BroadcastRegistry : IHostedService, IDisposable
         {
             if (!active.Contains(directory) && now - Directory.GetLastWriteTimeUtc(directory) > _options.GcAgeThreshold)
             {
-                var removed = BroadcastFiles.TryDeleteDirectory(directory);
+                var removed = BroadcastFiles.FolderAt(directory).Delete();
                 Log.Collected(_logger, Path.GetFileName(directory), removed);
             }
         }

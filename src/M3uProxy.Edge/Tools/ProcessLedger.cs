@@ -1,4 +1,5 @@
 using System.Globalization;
+using M3uProxy.Edge.Configuration;
 
 namespace M3uProxy.Edge.Tools;
 
@@ -27,6 +28,10 @@ internal sealed partial class ProcessLedger
     }
 
     public string WorkFolder { get; }
+
+    /// <summary><c>&lt;HLS_TEMP_DIR or the temp folder&gt;/m3u-proxy-transcode</c>: where runs keep their records and transcoder folders.</summary>
+    public static string WorkFolderOf(ProxySettings settings)
+        => Path.Combine(settings.HlsTempDir.Length > 0 ? settings.HlsTempDir : Path.GetTempPath(), "m3u-proxy-transcode");
 
     /// <summary>This run's folder: HLS output folders go inside it.</summary>
     public string RunFolder { get; }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using M3uProxy.Edge.Streams;
+using M3uProxy.Edge.Tools.Ffmpeg;
 
 namespace M3uProxy.Edge.Transcoding;
 
@@ -21,7 +22,7 @@ internal static class FfmpegCommand
     public static IReadOnlyList<string> LoggingOptions { get; } =
         ["-hide_banner", "-loglevel", "level+info", "-nostats", "-stats_period", "1", "-progress", "pipe:2"];
 
-    public static List<string> Build(TranscodeSpec spec, string? hlsFolder, TimeSpan outputOffset, int hlsStartNumber, string input = "pipe:0")
+    public static List<string> Build(TranscodeSpec spec, HlsOutputDirectory? hls, TimeSpan outputOffset, long hlsStartNumber, string input = "pipe:0")
     {
         var arguments = new List<string>(64);
         arguments.AddRange(LoggingOptions);
@@ -47,9 +48,9 @@ internal static class FfmpegCommand
             arguments.AddRange(["-output_ts_offset", outputOffset.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)]);
         }
 
-        if (hlsFolder is not null)
+        if (hls is not null)
         {
-            AddHlsOutput(arguments, spec, hlsFolder, hlsStartNumber);
+            AddHlsOutput(arguments, spec, hls, hlsStartNumber);
         }
         else
         {
@@ -82,7 +83,7 @@ internal static class FfmpegCommand
         arguments.Add("pipe:1");
     }
 
-    private static void AddHlsOutput(List<string> arguments, TranscodeSpec spec, string folder, int startNumber)
+    private static void AddHlsOutput(List<string> arguments, TranscodeSpec spec, HlsOutputDirectory folder, long startNumber)
     {
         if (LastValue(spec.OutputOptions, "-f") != "hls")
         {
@@ -103,13 +104,13 @@ internal static class FfmpegCommand
         var flags = "+delete_segments+independent_segments+temp_file" + (startNumber > 0 ? "+append_list+discont_start" : "");
         arguments.AddRange(["-hls_flags", LastValue(spec.OutputOptions, "-hls_flags") is { } own ? own + flags : flags]);
         arguments.AddRange(["-start_number", startNumber.ToString(CultureInfo.InvariantCulture)]);
-        arguments.AddRange(["-hls_segment_filename", Path.Combine(folder, fmp4 ? "seg_%06d.m4s" : "seg_%06d.ts")]);
+        arguments.AddRange(["-hls_segment_filename", folder.SegmentPattern(fmp4 ? "m4s" : "ts")]);
         if (fmp4)
         {
-            arguments.AddRange(["-hls_fmp4_init_filename", "init.mp4"]);
+            arguments.AddRange(["-hls_fmp4_init_filename", HlsOutputDirectory.InitName]);
         }
 
-        arguments.Add(Path.Combine(folder, HlsOutputDirectory.PlaylistName));
+        arguments.Add(folder.PlaylistPath);
     }
 
     private static string? LastValue(IReadOnlyList<string> options, string name)

@@ -1,4 +1,5 @@
 using M3uProxy.Edge.FanOut;
+using M3uProxy.Edge.Tools.Ffmpeg;
 
 namespace M3uProxy.Edge.Transcoding;
 
@@ -18,6 +19,7 @@ internal sealed class FfmpegOutputSource : IByteSource
     private Task<int>? _pending;
     private int _offset;
     private int _count;
+    private DateTime _lastSeenWrite;
 
     public FfmpegOutputSource(FfmpegProcess process, TranscodeActivity activity, TimeSpan stallTimeout, Func<DateTime>? hlsLastWrite)
     {
@@ -25,6 +27,7 @@ internal sealed class FfmpegOutputSource : IByteSource
         _activity = activity;
         _stallTimeout = stallTimeout;
         _hlsLastWrite = hlsLastWrite;
+        _lastSeenWrite = hlsLastWrite?.Invoke() ?? default; // what a previous run left is not this one's output
     }
 
     public string Description => $"ffmpeg (pid {_process.Id})";
@@ -48,9 +51,11 @@ internal sealed class FfmpegOutputSource : IByteSource
             cancellationToken.ThrowIfCancellationRequested();
             if (done != _pending)
             {
-                if (_hlsLastWrite is not null)
+                // A folder that changed is output (compared, not timed: file times are the wall clock's).
+                if (_hlsLastWrite?.Invoke() is { } written && written != _lastSeenWrite)
                 {
-                    _activity.Output(_hlsLastWrite());
+                    _lastSeenWrite = written;
+                    _activity.Output();
                 }
 
                 if (_activity.IsStalled(_stallTimeout))
@@ -69,7 +74,7 @@ internal sealed class FfmpegOutputSource : IByteSource
                 return 0;
             }
 
-            _activity.Output(DateTime.UtcNow);
+            _activity.Output();
             _offset = 0;
             _count = read;
         }
@@ -84,27 +89,35 @@ internal sealed class FfmpegOutputSource : IByteSource
     }
 }
 
-/// <summary>When the transcoder last got input and last gave output: a stall is output missing while input flows.</summary>
-internal sealed class TranscodeActivity
+/// <summary>
+/// When the transcoder last got input and last gave output, on the injected clock. A stall is
+/// output missing while input flows — or while a write to its stdin has been waiting, which is
+/// what a hung ffmpeg looks like (it stops reading, the pipe fills, the write never returns).
+/// </summary>
+internal sealed class TranscodeActivity(TimeProvider time)
 {
     private long _lastInputTicks;
-    private long _lastOutputTicks = DateTime.UtcNow.Ticks;
+    private long _writingSinceTicks;
+    private long _lastOutputTicks = time.GetUtcNow().UtcTicks;
 
-    public void Input() => Volatile.Write(ref _lastInputTicks, DateTime.UtcNow.Ticks);
+    /// <summary>A write of input into stdin begins.</summary>
+    public void Writing() => Volatile.Write(ref _writingSinceTicks, time.GetUtcNow().UtcTicks);
 
-    public void Output(DateTime when)
+    /// <summary>The write went through (or failed): the input is ffmpeg's now.</summary>
+    public void Written()
     {
-        if (when.Ticks > Volatile.Read(ref _lastOutputTicks))
-        {
-            Volatile.Write(ref _lastOutputTicks, when.Ticks);
-        }
+        Volatile.Write(ref _lastInputTicks, time.GetUtcNow().UtcTicks);
+        Volatile.Write(ref _writingSinceTicks, 0);
     }
 
-    public void Restarted() => Volatile.Write(ref _lastOutputTicks, DateTime.UtcNow.Ticks);
+    public void Output() => Volatile.Write(ref _lastOutputTicks, time.GetUtcNow().UtcTicks);
+
+    public void Restarted() => Volatile.Write(ref _lastOutputTicks, time.GetUtcNow().UtcTicks);
 
     public bool IsStalled(TimeSpan timeout)
     {
-        var now = DateTime.UtcNow.Ticks;
-        return now - Volatile.Read(ref _lastOutputTicks) > timeout.Ticks && now - Volatile.Read(ref _lastInputTicks) < timeout.Ticks;
+        var now = time.GetUtcNow().UtcTicks;
+        var fed = now - Volatile.Read(ref _lastInputTicks) < timeout.Ticks || Volatile.Read(ref _writingSinceTicks) != 0;
+        return now - Volatile.Read(ref _lastOutputTicks) > timeout.Ticks && fed;
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using M3uProxy.Edge.Tools.Ffmpeg;
 
 namespace M3uProxy.Edge.Transcoding;
 

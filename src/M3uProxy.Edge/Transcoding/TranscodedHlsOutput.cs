@@ -22,6 +22,7 @@ internal sealed partial class TranscodedHlsOutput : IDisposable
     private readonly Dictionary<string, Watch> _watches = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly ITimer _sweep;
+    private readonly TimeProvider _time;
 
     public TranscodedHlsOutput(LiveChannelRegistry channels, TranscodeSessions sessions, StreamLifecycle lifecycle, TranscodingOptions options, TimeProvider time)
     {
@@ -29,6 +30,7 @@ internal sealed partial class TranscodedHlsOutput : IDisposable
         _sessions = sessions;
         _lifecycle = lifecycle;
         _options = options;
+        _time = time;
         _sweep = time.CreateTimer(_ => Sweep(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
@@ -47,7 +49,7 @@ internal sealed partial class TranscodedHlsOutput : IDisposable
         var deadline = DateTime.UtcNow + _options.HlsWait;
         while (true)
         {
-            if (_sessions.TryGet(stream.Id, out var session) && session.Hls?.TryOpen(HlsOutputDirectory.PlaylistName) is { } playlist)
+            if (_sessions.TryGet(stream.Id, out var session) && session.Hls is { } hls && hls.TryOpen(hls.PlaylistName) is { } playlist)
             {
                 await using (playlist)
                 {
@@ -113,7 +115,7 @@ internal sealed partial class TranscodedHlsOutput : IDisposable
         {
             if (_watches.TryGetValue(stream.Id, out var watch) && !watch.Channel.HasEnded && !watch.Channel.IsStopping)
             {
-                watch.LastRequest = DateTime.UtcNow;
+                watch.LastRequest = _time.GetUtcNow();
                 return watch.Channel;
             }
 
@@ -123,7 +125,7 @@ internal sealed partial class TranscodedHlsOutput : IDisposable
             }
 
             var (channel, reader, _) = _channels.Join(stream, viewer);
-            _watches[stream.Id] = new Watch(channel, reader, viewer) { LastRequest = DateTime.UtcNow };
+            _watches[stream.Id] = new Watch(channel, reader, viewer) { LastRequest = _time.GetUtcNow() };
             return channel;
         }
     }
@@ -134,7 +136,7 @@ internal sealed partial class TranscodedHlsOutput : IDisposable
         {
             if (_watches.TryGetValue(streamId, out var watch))
             {
-                watch.LastRequest = DateTime.UtcNow;
+                watch.LastRequest = _time.GetUtcNow();
             }
         }
     }
@@ -146,7 +148,7 @@ internal sealed partial class TranscodedHlsOutput : IDisposable
             foreach (var (id, watch) in _watches.ToList())
             {
                 var removed = !_lifecycle.TryGetStream(id, out _);
-                if (removed || watch.Channel.HasEnded || DateTime.UtcNow - watch.LastRequest > _idleAfter)
+                if (removed || watch.Channel.HasEnded || _time.GetUtcNow() - watch.LastRequest > _idleAfter)
                 {
                     _channels.Leave(watch.Channel, watch.Reader, watch.Viewer);
                     _watches.Remove(id);
@@ -163,6 +165,6 @@ internal sealed partial class TranscodedHlsOutput : IDisposable
 
         public ClientIdentity Viewer { get; } = viewer;
 
-        public DateTime LastRequest { get; set; }
+        public DateTimeOffset LastRequest { get; set; }
     }
 }

@@ -1,6 +1,7 @@
 using M3uProxy.Edge.FanOut;
 using M3uProxy.Edge.Streams;
 using M3uProxy.Edge.Tools;
+using M3uProxy.Edge.Tools.Ffmpeg;
 
 namespace M3uProxy.Edge.Transcoding;
 
@@ -27,16 +28,17 @@ internal sealed partial class TranscodingChannelSource : IChannelSource
     private readonly TranscodingOptions _options;
     private readonly Action<string, Exception?> _failed;
     private readonly ILogger _logger;
-    private readonly TranscodeActivity _activity = new();
+    private readonly TimeProvider _time;
+    private readonly TranscodeActivity _activity;
     private readonly TranscodeSession _session;
-    private readonly Queue<DateTime> _restarts = new();
+    private readonly Queue<DateTimeOffset> _restarts = new();
     private readonly CancellationTokenSource _feederStop = new();
     private Task? _feeder;
     private volatile bool _inputEnded;
     private volatile FfmpegProcess? _process;
     private Exception? _lastError;
 
-    public TranscodingChannelSource(IChannelSource? inner, string? inputUrl, StreamRecord stream, TranscodeSpec spec, ToolPaths paths, ProcessLedger ledger, TranscodeSessions sessions, TranscodingOptions options, Action<string, Exception?> failed, ILogger logger)
+    public TranscodingChannelSource(IChannelSource? inner, string? inputUrl, StreamRecord stream, TranscodeSpec spec, ToolPaths paths, ProcessLedger ledger, TranscodeSessions sessions, TranscodingOptions options, Action<string, Exception?> failed, TimeProvider time, ILogger logger)
     {
         _inner = inner;
         _inputUrl = inputUrl;
@@ -48,7 +50,9 @@ internal sealed partial class TranscodingChannelSource : IChannelSource
         _options = options;
         _failed = failed;
         _logger = logger;
-        _session = new TranscodeSession(stream.Id, spec.Profile, spec.HlsOutput ? HlsOutputDirectory.Create(ledger) : null);
+        _time = time;
+        _activity = new TranscodeActivity(time);
+        _session = new TranscodeSession(stream.Id, spec.Profile, spec.HlsOutput ? HlsOutputDirectory.CreatePrivate(ledger) : null);
         sessions.Add(_session);
     }
 
@@ -88,8 +92,8 @@ internal sealed partial class TranscodingChannelSource : IChannelSource
         }
 
         var hls = _session.Hls;
-        var arguments = FfmpegCommand.Build(_spec, hls?.Path, offset, hls?.NextSegmentNumber() ?? 0, _inputUrl ?? "pipe:0");
-        var process = FfmpegProcess.Start(_paths, arguments, _ledger, feedStdin: _inner is not null, readStdout: hls is null);
+        var arguments = FfmpegCommand.Build(_spec, hls, offset, hls?.NextSegmentNumber() ?? 0, _inputUrl ?? "pipe:0");
+        var process = FfmpegProcess.Start(_paths, arguments, _ledger, new FfmpegStartOptions { Stdin = _inner is not null, Stdout = hls is null });
         _process = process;
         _session.Process = process;
         _session.State = "running";
@@ -206,21 +210,26 @@ internal sealed partial class TranscodingChannelSource : IChannelSource
             return;
         }
 
+        _activity.Writing();
         try
         {
             await stdin.WriteAsync(bytes, cancellationToken);
             await stdin.FlushAsync(cancellationToken);
-            _activity.Input();
         }
         catch (Exception exception) when (exception is IOException or ObjectDisposedException && !cancellationToken.IsCancellationRequested)
         {
             await Task.Delay(20, cancellationToken);
         }
+        finally
+        {
+            _activity.Written();
+        }
     }
 
+    // On the injected clock: "a few times a minute" is judged as the rest of the proxy judges time.
     private bool MayRestart()
     {
-        var now = DateTime.UtcNow;
+        var now = _time.GetUtcNow();
         while (_restarts.Count > 0 && now - _restarts.Peek() > _restartWindow)
         {
             _restarts.Dequeue();
@@ -235,11 +244,12 @@ internal sealed partial class TranscodingChannelSource : IChannelSource
         return true;
     }
 
+    // A stall the proxy saw is a stall, whatever stderr said before it.
     private static string Reason(FfmpegProcess process, SourceStop stop) => process.Verdict switch
     {
+        _ when stop.Error?.Message.StartsWith("ffmpeg stalled", StringComparison.Ordinal) == true => "transcode_stalled",
         StderrVerdict.OutputFailed => "transcode_output_error",
         StderrVerdict.InputFailed => "transcode_input_error",
-        _ when stop.Error?.Message.StartsWith("ffmpeg stalled", StringComparison.Ordinal) == true => "transcode_stalled",
         _ => "transcode_process_exited",
     };
 

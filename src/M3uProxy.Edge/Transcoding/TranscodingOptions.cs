@@ -10,7 +10,6 @@ internal sealed record TranscodingOptions(
     TimeSpan LastViewerGrace,
     TimeSpan StallTimeout,
     TimeSpan HlsWait,
-    string WorkFolder,
     int MaxRestartsPerMinute)
 {
     public static TranscodingOptions From(ProxySettings settings) => new(
@@ -20,6 +19,5 @@ internal sealed record TranscodingOptions(
         TimeSpan.FromSeconds(settings.SharedStreamGraceSeconds),
         TimeSpan.FromSeconds(settings.TranscodeStallTimeoutSeconds),
         TimeSpan.FromSeconds(settings.HlsWaitTimeSeconds),
-        Path.Combine(settings.HlsTempDir.Length > 0 ? settings.HlsTempDir : Path.GetTempPath(), "m3u-proxy-transcode"),
         MaxRestartsPerMinute: 3);
 }

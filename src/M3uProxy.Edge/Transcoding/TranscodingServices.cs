@@ -10,7 +10,6 @@ internal static class TranscodingServices
     public static IServiceCollection AddTranscoding(this IServiceCollection services)
     {
         services.AddSingleton(sp => TranscodingOptions.From(sp.GetRequiredService<ProxySettings>()));
-        services.AddSingleton(sp => new ProcessLedger(sp.GetRequiredService<TranscodingOptions>().WorkFolder, sp.GetRequiredService<ILogger<ProcessLedger>>()));
         services.AddSingleton<HardwareState>();
         services.AddSingleton<TranscodeSessions>();
         services.AddSingleton<ResolverTools>();

@@ -6,7 +6,7 @@ using M3uProxy.Edge.Transcoding.Resolvers;
 namespace M3uProxy.Edge.Transcoding;
 
 /// <summary>The channel sources of transcoded and resolver streams, for the channel-source chain.</summary>
-internal sealed class TranscodingSources(ToolPaths paths, ProcessLedger ledger, TranscodeSessions sessions, TranscodingOptions options, ResolverTools resolvers, ILoggerFactory loggers)
+internal sealed class TranscodingSources(ToolPaths paths, ProcessLedger ledger, TranscodeSessions sessions, TranscodingOptions options, ResolverTools resolvers, TimeProvider time, ILoggerFactory loggers)
 {
     /// <summary>
     /// A transcoder around <paramref name="failover"/> (the stream's own bytes), a resolver, or
@@ -21,12 +21,12 @@ internal sealed class TranscodingSources(ToolPaths paths, ProcessLedger ledger, 
         var definition = stream.Definition;
         if (definition.Resolver is { } resolver)
         {
-            return new ResolverChannelSource(stream, resolver, resolvers, ledger, options, failed, loggers.CreateLogger<ResolverChannelSource>());
+            return new ResolverChannelSource(stream, resolver, resolvers, ledger, options, failed, time, loggers.CreateLogger<ResolverChannelSource>());
         }
 
         if (definition.Transcode is { } spec)
         {
-            return new TranscodingChannelSource(inputUrl is null ? failover() : null, inputUrl, stream, spec, paths, ledger, sessions, options, failed, loggers.CreateLogger<TranscodingChannelSource>());
+            return new TranscodingChannelSource(inputUrl is null ? failover() : null, inputUrl, stream, spec, paths, ledger, sessions, options, failed, time, loggers.CreateLogger<TranscodingChannelSource>());
         }
 
         return null;

@@ -1,6 +1,7 @@
 using System.Text;
 using M3uProxy.Edge.Api.Validation;
 using M3uProxy.Edge.Broadcast;
+using M3uProxy.Edge.Tools;
 
 namespace M3uProxy.Edge.Tests.Broadcast;
 
@@ -17,8 +18,8 @@ public sealed class BroadcastCommandTests
         }
     }
 
-    private static List<string> Arguments(BroadcastStartRequest request, long start = 0, bool discontinuity = false)
-        => [.. new BroadcastCommand(request, "/srv/b/broadcast_n1", start, discontinuity, null).Arguments()];
+    private static List<string> Arguments(BroadcastStartRequest request, long start = 0, bool discontinuity = false, HardwareAcceleration? hardware = null)
+        => [.. new BroadcastCommand(request, BroadcastFiles.FolderAt("/srv/b/broadcast_n1"), start, discontinuity, hardware).Arguments()];
 
     private static string After(List<string> args, string option) => args[args.IndexOf(option) + 1];
 
@@ -41,7 +42,7 @@ public sealed class BroadcastCommandTests
         Assert.DoesNotContain("-ss", args);
         Assert.DoesNotContain("-output_ts_offset", args);
 
-        var next = new BroadcastCommand(Read("""{"stream_url":"http://127.0.0.1:9/a.ts"}"""), "/d", 42, true, null) { TimestampOffset = 84.5 }.Arguments().ToList();
+        var next = new BroadcastCommand(Read("""{"stream_url":"http://127.0.0.1:9/a.ts"}"""), BroadcastFiles.FolderAt("/d"), 42, true, null) { TimestampOffset = 84.5 }.Arguments().ToList();
         Assert.Equal("85.500", After(next, "-output_ts_offset"));
     }
 
@@ -75,6 +76,34 @@ public sealed class BroadcastCommandTests
         Assert.Equal("3M", After(given, "-b:v"));
         Assert.Equal("cuda", After(given, "-hwaccel"));
         Assert.Equal("h264_nvenc", After(given, "-c:v"));
+    }
+
+    [Fact]
+    public void Transcode_WithoutAnEncoderOfItsOwn_UsesTheProbesChoice_WithFramesKeptOnTheGpu()
+    {
+        var nvenc = new HardwareAcceleration(HardwareKind.Nvenc, null, false, [], "probe");
+        var args = Arguments(Read("""{"stream_url":"http://127.0.0.1:9/a.ts","transcode":true,"video_resolution":"1280:720"}"""), hardware: nvenc);
+
+        Assert.Equal("h264_nvenc", After(args, "-c:v"));
+        Assert.Equal("cuda", After(args, "-hwaccel"));
+        Assert.Equal("cuda", After(args, "-hwaccel_output_format"));
+        Assert.True(args.IndexOf("-hwaccel") < args.IndexOf("-i"));
+        Assert.Equal("fast", After(args, "-preset"));
+        Assert.Equal("scale_cuda=1280:720", After(args, "-vf"));
+
+        var vaapi = new HardwareAcceleration(HardwareKind.Vaapi, "/dev/dri/renderD128", true, [], "probe");
+        var lowPower = Arguments(Read("""{"stream_url":"http://127.0.0.1:9/a.ts","transcode":true}"""), hardware: vaapi);
+        Assert.Equal("h264_vaapi", After(lowPower, "-c:v"));
+        Assert.Equal("/dev/dri/renderD128", After(lowPower, "-vaapi_device"));
+        Assert.Equal("1", After(lowPower, "-low_power"));
+
+        // An encoder or hwaccel of the request's own wins; copying never touches the GPU; the CPU stays libx264.
+        Assert.Equal("libx264", After(Arguments(Read("""{"stream_url":"http://127.0.0.1:9/a.ts","transcode":true,"video_codec":"libx264"}"""), hardware: nvenc), "-c:v"));
+        Assert.DoesNotContain("-hwaccel_output_format", Arguments(Read("""{"stream_url":"http://127.0.0.1:9/a.ts","transcode":true,"video_codec":"libx264"}"""), hardware: nvenc));
+        Assert.DoesNotContain("-hwaccel", Arguments(Read("""{"stream_url":"http://127.0.0.1:9/a.ts"}"""), hardware: nvenc));
+        var cpu = Arguments(Read("""{"stream_url":"http://127.0.0.1:9/a.ts","transcode":true}"""), hardware: HardwareAcceleration.Cpu([], "probe"));
+        Assert.Equal("libx264", After(cpu, "-c:v"));
+        Assert.Equal("veryfast", After(cpu, "-preset"));
     }
 
     [Fact]

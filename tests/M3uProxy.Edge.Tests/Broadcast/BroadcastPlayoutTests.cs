@@ -247,6 +247,22 @@ public sealed class BroadcastPlayoutTests
         }
     }
 
+    [Fact]
+    public async Task Transcode_EncodesWithTheHardwareChoice_UnlessTheRequestNamesAnEncoder()
+    {
+        // HW_ACCEL_* overrides the probe as in the reference; this machine has no GPU, so VAAPI cannot start.
+        await using var sandbox = await BroadcastSandbox.StartAsync(new() { ["HW_ACCEL_AVAILABLE"] = "true", ["HW_ACCEL_TYPE"] = "vaapi" });
+
+        var (failed, answer) = await sandbox.StartAsync("hw", new { stream_url = sandbox.FileUrl, transcode = true, segment_duration = 1, duration_seconds = 2 });
+        Assert.True(failed == 500, answer.ToJsonString());
+        Assert.StartsWith("Broadcast hw failed shortly after start: ", (string?)answer["detail"], StringComparison.Ordinal);
+
+        var (own, body) = await sandbox.StartAsync("hw", new { stream_url = sandbox.FileUrl, transcode = true, video_codec = "libx264", preset = "ultrafast", segment_duration = 1, duration_seconds = 2 });
+        Assert.True(own == 200, body.ToJsonString());
+        var (copy, copied) = await sandbox.StartAsync("hw", new { stream_url = sandbox.FileUrl, segment_duration = 1, duration_seconds = 2 });
+        Assert.True(copy == 200, copied.ToJsonString());
+    }
+
     private const string BroadcastCallbackUserAgent = "M3U-Proxy-Broadcast/1.0";
 
     private static async Task WaitForStatusAsync(BroadcastSandbox sandbox, string networkId, string expected)

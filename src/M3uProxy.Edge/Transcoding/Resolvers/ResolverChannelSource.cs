@@ -21,12 +21,14 @@ internal sealed partial class ResolverChannelSource : IChannelSource
     private readonly TranscodingOptions _options;
     private readonly Action<string, Exception?> _failed;
     private readonly ILogger _logger;
-    private readonly Queue<DateTime> _starts = new();
+    private readonly TimeProvider _time;
+    private readonly Queue<DateTimeOffset> _starts = new();
     private ToolProcess? _process;
     private string? _cookieFile;
 
-    public ResolverChannelSource(StreamRecord stream, ResolverSpec spec, ResolverTools tools, ProcessLedger ledger, TranscodingOptions options, Action<string, Exception?> failed, ILogger logger)
+    public ResolverChannelSource(StreamRecord stream, ResolverSpec spec, ResolverTools tools, ProcessLedger ledger, TranscodingOptions options, Action<string, Exception?> failed, TimeProvider time, ILogger logger)
     {
+        _time = time;
         _stream = stream;
         _spec = spec;
         _tools = tools;
@@ -48,7 +50,7 @@ internal sealed partial class ResolverChannelSource : IChannelSource
             LastError = new IOException($"{ResolverTool.For(_spec.Resolver).Binary} exited: {tail}");
         }
 
-        var now = DateTime.UtcNow;
+        var now = _time.GetUtcNow();
         while (_starts.Count > 0 && now - _starts.Peek() > _restartWindow)
         {
             _starts.Dequeue();

@@ -1,18 +1,16 @@
-using M3uProxy.Edge.Tools;
-
-namespace M3uProxy.Edge.Transcoding;
+namespace M3uProxy.Edge.Tools.Ffmpeg;
 
 /// <summary>
 /// One running ffmpeg, supervised: started through <see cref="ToolProcess"/> (argv, never a shell),
-/// recorded in the <see cref="ProcessLedger"/>, its stderr parsed line by line into
-/// <see cref="FfmpegMediaInfo"/> and a <see cref="StderrVerdict"/>, and stopped in stages (close
-/// stdin so it flushes, then SIGTERM, then SIGKILL of the whole tree, always reaped). Knows nothing
-/// about viewers: transcoding and broadcasts both run their ffmpeg through it.
+/// recorded in the <see cref="ProcessLedger"/> (so a crash of the proxy leaves no orphan), its
+/// stderr parsed line by line into <see cref="FfmpegMediaInfo"/> and a <see cref="StderrVerdict"/>,
+/// and stopped in stages (<c>q</c> or closed stdin so it finishes cleanly, then SIGTERM, then
+/// SIGKILL of the whole tree, always reaped). Knows nothing about viewers or programmes:
+/// transcoding and broadcasts both run their ffmpeg through it.
 /// </summary>
 internal sealed class FfmpegProcess : IAsyncDisposable
 {
     private readonly ToolProcess _process;
-    private long _lastStderrTicks;
     private int _verdict;
     private string? _lastError;
 
@@ -42,21 +40,26 @@ internal sealed class FfmpegProcess : IAsyncDisposable
     /// <summary>The last warning or error line, for <c>stream_failed</c> and <c>/streams/{id}</c>.</summary>
     public string? LastError => Volatile.Read(ref _lastError);
 
-    public DateTime StartedUtc { get; } = DateTime.UtcNow;
-
-    public static FfmpegProcess Start(ToolPaths paths, IReadOnlyList<string> arguments, ProcessLedger ledger, bool feedStdin, bool readStdout)
+    /// <summary>Starts ffmpeg and records it in <paramref name="ledger"/>. Throws <see cref="ToolNotFoundException"/> when it cannot be started.</summary>
+    /// <param name="paths">Where ffmpeg is.</param>
+    /// <param name="arguments">The whole argument list.</param>
+    /// <param name="ledger">This run's record of started processes.</param>
+    /// <param name="options">Pipes, working folder and an extra stderr reader.</param>
+    public static FfmpegProcess Start(ToolPaths paths, IReadOnlyList<string> arguments, ProcessLedger ledger, FfmpegStartOptions options)
     {
         var mediaInfo = new FfmpegMediaInfo();
         FfmpegProcess? self = null;
         var command = new ToolCommand(paths.Ffmpeg, arguments)
         {
-            RedirectStdin = feedStdin,
-            RedirectStdout = readStdout,
+            RedirectStdin = options.Stdin,
+            RedirectStdout = options.Stdout,
+            WorkingDirectory = options.WorkingDirectory,
             StderrTailLines = 64,
             OnStderrLine = line =>
             {
                 mediaInfo.OnLine(line);
                 self?.OnStderr(line);
+                options.OnStderrLine?.Invoke(line);
             },
         };
         var process = ToolProcess.Start(command);
@@ -68,16 +71,35 @@ internal sealed class FfmpegProcess : IAsyncDisposable
     /// <summary>No more input: ffmpeg flushes what it has and exits.</summary>
     public void CloseStdin() => _process.CloseStdin();
 
+    /// <summary>
+    /// Asks ffmpeg to quit the way a user at its console would (<c>q</c>): it finishes the current
+    /// segment and writes its trailer. Needs a redirected stdin and no <c>-nostdin</c>.
+    /// </summary>
+    public async Task AskToQuitAsync()
+    {
+        try
+        {
+            await _process.Stdin.WriteAsync("q"u8.ToArray());
+            await _process.Stdin.FlushAsync();
+        }
+        catch (Exception exception) when (exception is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // ffmpeg already closed its stdin: the stop escalates to SIGTERM.
+        }
+    }
+
     public IReadOnlyList<string> StderrTail() => _process.StderrTail();
 
     /// <summary>Close stdin (ffmpeg flushes and exits), then SIGTERM, then SIGKILL after <paramref name="grace"/>; always reaped.</summary>
     public Task StopAsync(TimeSpan grace) => _process.StopAsync(grace);
 
+    /// <summary>Kills the whole process tree now.</summary>
+    public void KillTree() => _process.KillTree();
+
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 
     private void OnStderr(string line)
     {
-        Volatile.Write(ref _lastStderrTicks, DateTime.UtcNow.Ticks);
         if (line.StartsWith("[error]", StringComparison.Ordinal) || line.StartsWith("[fatal]", StringComparison.Ordinal) || line.StartsWith("[warning]", StringComparison.Ordinal))
         {
             Volatile.Write(ref _lastError, line);
@@ -89,4 +111,19 @@ internal sealed class FfmpegProcess : IAsyncDisposable
             Volatile.Write(ref _verdict, (int)verdict);
         }
     }
+}
+
+/// <summary>How an ffmpeg is started: which pipes the proxy uses, where it runs, and who else reads its stderr.</summary>
+internal sealed record FfmpegStartOptions
+{
+    /// <summary>Feed stdin (the input, or the <c>q</c> that stops it); otherwise stdin is closed at once.</summary>
+    public bool Stdin { get; init; }
+
+    /// <summary>Read stdout (the output); otherwise it is drained and dropped.</summary>
+    public bool Stdout { get; init; }
+
+    public string? WorkingDirectory { get; init; }
+
+    /// <summary>Called for every stderr line after the media info and verdict have seen it.</summary>
+    public Action<string>? OnStderrLine { get; init; }
 }

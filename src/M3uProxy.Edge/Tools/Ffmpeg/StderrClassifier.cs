@@ -1,4 +1,4 @@
-namespace M3uProxy.Edge.Transcoding;
+namespace M3uProxy.Edge.Tools.Ffmpeg;
 
 /// <summary>What an ffmpeg stderr line says about the process (seed-spec §8.5's substring lists).</summary>
 internal enum StderrVerdict

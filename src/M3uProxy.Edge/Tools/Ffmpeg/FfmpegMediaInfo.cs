@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace M3uProxy.Edge.Transcoding;
+namespace M3uProxy.Edge.Tools.Ffmpeg;
 
 /// <summary>
 /// What ffmpeg's own stderr says about its input and output (the <c>Input #0</c> / <c>Output #0</c>
