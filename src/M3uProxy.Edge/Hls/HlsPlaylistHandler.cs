@@ -61,7 +61,16 @@ internal sealed class HlsPlaylistHandler
             clientId = StreamIds.DeriveClientId(identity.IpAddress, identity.UserAgent, top.Id, identity.Username);
         }
 
-        if (_lifecycle.RegisterClient(top, clientId, identity) is not { } client)
+        // A transcoder reading its source over loopback is no viewer: it is never registered, and
+        // its child URLs carry its own client id so its segment requests are not counted either.
+        var transcoderInput = top.Definition.IsTranscoded
+            && (ReferenceEquals(target, top) ? _loopback.IsTranscoderInput(context, top.Id) : _loopback.IsTranscoderClient(top.Id, clientId));
+        ClientRecord? client = null;
+        if (transcoderInput)
+        {
+            clientId = _loopback.ClientId(top.Id);
+        }
+        else if ((client = _lifecycle.RegisterClient(top, clientId, identity)) is null)
         {
             await ApiResults.WriteDetailAsync(context.Response, StatusCodes.Status404NotFound, "Stream not found");
             return;
@@ -69,7 +78,7 @@ internal sealed class HlsPlaylistHandler
 
         // A transcoded stream's playlist is its transcoder's output; only its own ffmpeg (signed, over
         // loopback) reads the source playlist through here.
-        if (top.Definition.IsTranscoded && ReferenceEquals(target, top) && !_loopback.IsTranscoderInput(context, top.Id))
+        if (top.Definition.IsTranscoded && ReferenceEquals(target, top) && !transcoderInput)
         {
             if (top.Definition.Kind == StreamKind.TranscodedHls)
             {
@@ -82,7 +91,7 @@ internal sealed class HlsPlaylistHandler
         }
 
         target.Touch(_time.GetUtcNow());
-        if (ReferenceEquals(target, top) && top.Definition.Kind == StreamKind.LiveContinuous)
+        if (ReferenceEquals(target, top) && top.Definition.Kind == StreamKind.LiveContinuous && client is not null)
         {
             // A live MPEG-TS stream: HLS cut from its channel's shared buffer, no upstream playlist.
             await _packaged.ServePlaylistAsync(context, top, client);
@@ -102,7 +111,7 @@ internal sealed class HlsPlaylistHandler
             return;
         }
 
-        if (playlist.TargetDuration is { } targetDuration)
+        if (playlist.TargetDuration is { } targetDuration && client is not null)
         {
             client.IdleTimeout = targetDuration * IdleTargetDurations;
         }

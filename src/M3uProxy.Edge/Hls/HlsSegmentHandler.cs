@@ -25,9 +25,11 @@ internal sealed class HlsSegmentHandler
     private readonly ProxySettings _settings;
     private readonly TimeProvider _time;
     private readonly ProxyMetrics _metrics;
+    private readonly LoopbackHls _loopback;
 
-    public HlsSegmentHandler(HlsStreams streams, SegmentFetcher fetcher, StreamLifecycle lifecycle, UrlSigner signer, ProxySettings settings, TimeProvider time, ProxyMetrics metrics)
+    public HlsSegmentHandler(HlsStreams streams, SegmentFetcher fetcher, StreamLifecycle lifecycle, UrlSigner signer, ProxySettings settings, TimeProvider time, ProxyMetrics metrics, LoopbackHls loopback)
     {
+        _loopback = loopback;
         _metrics = metrics;
         _streams = streams;
         _fetcher = fetcher;
@@ -57,7 +59,8 @@ internal sealed class HlsSegmentHandler
         // The stream may have been reaped while a player still holds its URLs: fetch with defaults then.
         _lifecycle.TryGetStream(streamId, out var stream);
         var top = _streams.TopOf(streamId);
-        var client = top is null ? null : _lifecycle.RegisterClient(top, clientId, ClientIdentity.From(context));
+        // A transcoder reading its source over loopback is no viewer.
+        var client = top is null || _loopback.IsTranscoderClient(top.Id, clientId) ? null : _lifecycle.RegisterClient(top, clientId, ClientIdentity.From(context));
         var definition = stream?.Definition;
         var fetch = await _fetcher.FetchAsync(
             new SegmentKey(url, ContentRange.SingleRangeOf(context.Request)),

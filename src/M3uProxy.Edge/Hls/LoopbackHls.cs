@@ -9,12 +9,15 @@ namespace M3uProxy.Edge.Hls;
 /// A transcoded stream's HLS source as this proxy serves it (failover, shared and cached segment
 /// fetching, signed child URLs), for its ffmpeg to read over loopback instead of the provider's
 /// playlist. The URL carries a signature only the proxy can make, so nobody else gets the
-/// untranscoded source of a transcoded stream.
+/// untranscoded source of a transcoded stream. The transcoder is no viewer: its requests carry a
+/// client id only the proxy can make (<see cref="ClientId"/>), and are never registered as a client.
 /// </summary>
 internal sealed class LoopbackHls(UrlSigner signer, IServer server)
 {
     public const string Parameter = "transcoder_input";
     private const string Purpose = "transcoder-input";
+    private const string ClientPurpose = "transcoder-client";
+    private const string ClientPrefix = "transcoder-";
 
     public string InputUrl(StreamRecord stream)
     {
@@ -25,6 +28,18 @@ internal sealed class LoopbackHls(UrlSigner signer, IServer server)
 
     public bool IsTranscoderInput(HttpContext context, string streamId)
         => context.Request.Query[Parameter].ToString() is { Length: > 0 } signature && signer.Verify(streamId, Purpose, signature);
+
+    /// <summary>The client id of the transcoder of <paramref name="streamId"/>: the child URLs of its playlists carry it.</summary>
+    public string ClientId(string streamId)
+    {
+        Span<byte> signature = stackalloc byte[UrlSigner.SignatureLength];
+        signer.Sign(Encoding.UTF8.GetBytes(streamId), Encoding.UTF8.GetBytes(ClientPurpose), signature);
+        return ClientPrefix + Encoding.ASCII.GetString(signature);
+    }
+
+    /// <summary>Whether <paramref name="clientId"/> is the transcoder of <paramref name="streamId"/> (not a viewer to count).</summary>
+    public bool IsTranscoderClient(string streamId, string clientId)
+        => clientId.StartsWith(ClientPrefix, StringComparison.Ordinal) && signer.Verify(streamId, ClientPurpose, clientId[ClientPrefix.Length..]);
 
     // The first address Kestrel listens on, with a wildcard host made the loopback one.
     private string BaseAddress()
