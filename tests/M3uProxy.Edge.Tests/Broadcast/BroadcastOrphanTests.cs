@@ -31,7 +31,7 @@ public sealed class BroadcastOrphanTests
             };
             var folder = Path.Combine(work, "broadcasts", "broadcast_n1");
             int pid;
-            await using (var proxy = new ProxyProcess(environment))
+            await using (var proxy = ChildProxy.Start(environment))
             {
                 await proxy.WaitUntilUpAsync();
                 using var start = await proxy.Client.PostAsync(
@@ -50,7 +50,7 @@ public sealed class BroadcastOrphanTests
                 await proxy.KillAsync();
             }
 
-            await using (var restarted = new ProxyProcess(environment))
+            await using (var restarted = ChildProxy.Start(environment))
             {
                 await restarted.WaitUntilUpAsync();
                 await TranscodeFixture.WaitUntilAsync(() => Task.FromResult(!TranscodeFixture.IsAlive(pid)), TimeSpan.FromSeconds(10), "the old broadcast ffmpeg to be gone");

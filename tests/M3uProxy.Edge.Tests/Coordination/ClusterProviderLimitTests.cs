@@ -53,7 +53,7 @@ public sealed class ClusterProviderLimitTests
     {
         await using var redis = await RedisServer.StartAsync();
         await using var origin = await ProviderLimitTests.OriginAsync();
-        await using var killed = new ProxyProcess(Settings(redis, "edge-k", "refuse").ToDictionary(p => p.Key, p => p.Value!));
+        await using var killed = ChildProxy.Start(Settings(redis, "edge-k", "refuse").ToDictionary(p => p.Key, p => p.Value!));
         await killed.WaitUntilUpAsync();
         await using var b = await ProxyHost.StartAsync(Settings(redis, "edge-b", "refuse"));
         var first = await TestCluster.CreateAsync(b, new { url = origin.Url("/live/u/p/1.ts") });

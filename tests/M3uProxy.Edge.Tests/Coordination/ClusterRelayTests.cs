@@ -74,7 +74,7 @@ public sealed class ClusterRelayTests
     {
         await using var cluster = await TestCluster.StartAsync(ChannelPath);
         var origin = cluster.Origin;
-        await using var killed = new ProxyProcess(cluster.Redis.Settings("edge-k").ToDictionary(p => p.Key, p => p.Value!));
+        await using var killed = ChildProxy.Start(cluster.Redis.Settings("edge-k").ToDictionary(p => p.Key, p => p.Value!));
         await killed.WaitUntilUpAsync();
         var id = await TestCluster.CreateAsync(cluster.B, new { url = origin.Url(ChannelPath) });
 
