@@ -110,4 +110,25 @@ public sealed class ClusterRelayTests
         await onB.WaitForMoreAsync(188 * 500, TimeSpan.FromSeconds(20));
         Assert.Equal(1, cluster.Origin.RequestCount(ChannelPath));
     }
+
+    [Fact]
+    public async Task RedisDown_ANewChannelPlaysWhereItIsAsked_AndCommandsAnswerWithin3Seconds()
+    {
+        await using var cluster = await TestCluster.StartAsync(ChannelPath, "/live/backup.ts");
+        var origin = cluster.Origin;
+        var id = await TestCluster.CreateAsync(cluster.A, new { url = origin.Url(ChannelPath), failover_urls = new[] { origin.Url("/live/backup.ts") } });
+        Assert.Equal(200, (await cluster.B.GetAsync("streams/" + id)).Status); // B holds its copy
+
+        cluster.Redis.Stop();
+        await Eventually.HoldsAsync(async () => (bool?)(await cluster.B.GetAsync("health")).Body!["cluster"]!["redis_connected"] == false, TimeSpan.FromSeconds(15), "B says Redis is down");
+
+        await using var onB = await TestCluster.WatchAsync(cluster.B, id, "b1"); // owned here until Redis answers
+        var asked = System.Diagnostics.Stopwatch.StartNew();
+        var (status, body, _) = await cluster.B.SendAsync(HttpMethod.Post, $"streams/{id}/failover");
+        var (listed, _, _) = await cluster.B.GetAsync("streams");
+        Assert.True(asked.Elapsed < TimeSpan.FromSeconds(3), $"answered after {asked.Elapsed.TotalSeconds:0.0} s");
+        Assert.Equal((200, 200), (status, listed));
+        Assert.Equal(origin.Url("/live/backup.ts"), (string?)body!["new_url"]);
+        await onB.WaitForMoreAsync(188 * 500, TimeSpan.FromSeconds(20));
+    }
 }

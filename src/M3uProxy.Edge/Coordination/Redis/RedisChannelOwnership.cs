@@ -78,6 +78,11 @@ internal sealed partial class RedisChannelOwnership : IChannelOwnership
 
     public async ValueTask<InstanceInfo?> FindOwnerAsync(string channelId, CancellationToken cancellationToken)
     {
+        if (!_redis.IsConnected)
+        {
+            return null; // unknown: at once, rather than after the call timeout
+        }
+
         try
         {
             var value = await _redis.Database.StringGetAsync(RedisKeys.Owner(channelId));
@@ -147,6 +152,11 @@ internal sealed partial class RedisChannelOwnership : IChannelOwnership
                     {
                         // Nobody can take it while Redis is away; re-asserted when it answers.
                     }
+                    catch (Exception exception) when (exception is not OperationCanceledException)
+                    {
+                        // Never let the renewal die quietly: a lease nobody renews is taken by another instance.
+                        Log.RenewalFailed(_owner._logger, ChannelId, exception.Message);
+                    }
                 }
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -207,5 +217,8 @@ internal sealed partial class RedisChannelOwnership : IChannelOwnership
 
         [LoggerMessage(841, LogLevel.Warning, "Channel {StreamId}: ownership lost to another instance; closing this upstream")]
         public static partial void LeaseLost(ILogger logger, string streamId);
+
+        [LoggerMessage(847, LogLevel.Error, "Channel {StreamId}: lease renewal failed ({Error}); trying again")]
+        public static partial void RenewalFailed(ILogger logger, string streamId, string error);
     }
 }

@@ -31,6 +31,12 @@ internal sealed partial class RedisStreamDirectory : IStreamDirectory
     public async ValueTask PublishAsync(SharedStream stream, CancellationToken cancellationToken)
     {
         var id = stream.Definition.Id;
+        if (!_redis.IsConnected)
+        {
+            Log.PublishFailed(_logger, id, "Redis is not connected"); // the keeper publishes it once Redis answers
+            return;
+        }
+
         try
         {
             var batch = _redis.Database.CreateTransaction();
@@ -64,6 +70,11 @@ internal sealed partial class RedisStreamDirectory : IStreamDirectory
 
     public async ValueTask<SharedStream?> FindAsync(string streamId, CancellationToken cancellationToken)
     {
+        if (!_redis.IsConnected)
+        {
+            return null; // Redis away: answer from this instance at once
+        }
+
         try
         {
             var value = await _redis.Database.StringGetAsync(RedisKeys.Stream(streamId));
@@ -78,6 +89,11 @@ internal sealed partial class RedisStreamDirectory : IStreamDirectory
 
     public async ValueTask<IReadOnlyList<SharedStream>> ListAsync(CancellationToken cancellationToken)
     {
+        if (!_redis.IsConnected)
+        {
+            return [];
+        }
+
         try
         {
             var ids = await _redis.Database.SetMembersAsync(RedisKeys.StreamIndex);
