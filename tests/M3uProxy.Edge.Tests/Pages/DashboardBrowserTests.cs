@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using M3uProxy.Edge.Testing;
 using M3uProxy.Edge.Tests.Infrastructure;
 using M3uProxy.Edge.Tests.Playback;
@@ -33,20 +32,12 @@ public sealed class DashboardBrowserTests
         Assert.Equal(200, (int)response.StatusCode);
         var reading = KeepReadingAsync(response, watching.Token);
 
-        var results = RepoPaths.File("artifacts", "test-results");
-        Directory.CreateDirectory(results);
         var page = new Uri(proxy.BaseAddress, "m3u-proxy/dashboard?api_token=" + Token).ToString();
-        var run = await ToolProcess.RunAsync(
-            "node",
-            [RepoPaths.File("tests", "browser", "dashboard-check.mjs"), page, streamId, Path.Combine(results, "dashboard")],
-            TimeSpan.FromSeconds(90),
-            cancellation,
-            start => start.WorkingDirectory = RepoPaths.File("tests", "browser"));
+        var screenshots = BrowserCheck.Screenshot("dashboard");
+        var report = await BrowserCheck.RunAsync("dashboard-check.mjs", page, streamId, screenshots);
         await watching.CancelAsync();
         await reading;
 
-        Assert.True(run.ExitCode == 0, $"node exited {run.ExitCode}: {run.StandardError}");
-        var report = JsonNode.Parse(run.StandardOutput.Trim().Split('\n')[^1])!;
         Assert.True(report["error"] is null, "the page never showed the stream: " + report);
         Assert.Equal(200, (int)report["status"]!);
         Assert.Empty(report["consoleErrors"]!.AsArray());
@@ -66,8 +57,8 @@ public sealed class DashboardBrowserTests
         Assert.EndsWith("bit/s", (string)report["outRate"]!, StringComparison.Ordinal);
         Assert.True((int)report["phoneOverflow"]! <= 0, "the page is wider than a phone: " + report["phoneOverflow"]);
         Assert.True((bool)report["phoneRowStillThere"]!);
-        Assert.True(new FileInfo(Path.Combine(results, "dashboard-desktop.png")).Length > 10_000);
-        Assert.True(new FileInfo(Path.Combine(results, "dashboard-phone.png")).Length > 5_000);
+        Assert.True(new FileInfo(screenshots + "-desktop.png").Length > 10_000);
+        Assert.True(new FileInfo(screenshots + "-phone.png").Length > 5_000);
     }
 
     private static async Task KeepReadingAsync(HttpResponseMessage response, CancellationToken cancellationToken)
