@@ -3,17 +3,13 @@
 // It waits until the stream's row shows a viewer and a bitrate (two polls apart), checks that no
 // console error, page error or failed request happened, that every data request carried the
 // token and stayed on the proxy, and that the page fits a phone's width; then takes screenshots.
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
 const [url, streamId, screenshotPrefix] = process.argv.slice(2);
 const report = { consoleErrors: [], pageErrors: [], failedRequests: [], foreignRequests: [], requestsWithoutToken: [], dataRequests: 0 };
 const origin = new URL(url).origin;
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('console', message => { if (message.type() === 'error') report.consoleErrors.push(message.text()); });

@@ -1,16 +1,12 @@
 // Opens the API reference (/docs) in headless Chromium as a visitor without a token would, then
 // types the token and sends GET /streams from the page; prints one JSON line:
 //   node docs-check.mjs DOCS_URL TOKEN SCREENSHOT_PATH
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
 const [url, token, screenshot] = process.argv.slice(2);
 const report = { consoleErrors: [], pageErrors: [], foreignRequests: [] };
 const origin = new URL(url).origin;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   page.on('console', message => { if (message.type() === 'error') report.consoleErrors.push(message.text()); });

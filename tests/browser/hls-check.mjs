@@ -2,7 +2,7 @@
 //   node hls-check.mjs PLAYLIST_URL SECONDS
 // The page is served on the playlist's own origin (intercepted, the proxy does not serve it), so hls.js
 // fetches the playlist and segments as a same-origin player would; hls.js comes from node_modules.
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 import { readFileSync } from 'node:fs';
 
 const [playlist, seconds] = process.argv.slice(2);
@@ -10,11 +10,7 @@ const hlsJs = readFileSync(new URL('./node_modules/hls.js/dist/hls.min.js', impo
 const pageUrl = new URL(playlist).origin + '/__hls-check.html';
 const report = { consoleErrors: [], pageErrors: [] };
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--autoplay-policy=no-user-gesture-required'],
-});
+const browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
 try {
   const page = await browser.newPage();
   page.on('console', message => { if (message.type() === 'error') report.consoleErrors.push(message.text()); });
