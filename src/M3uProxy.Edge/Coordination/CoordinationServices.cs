@@ -32,6 +32,7 @@ internal static class CoordinationServices
         services.AddSingleton<IClusterSecret, NoClusterSecret>();
         services.AddSingleton<IClusterCommands, LocalClusterCommands>();
         services.AddSingleton<IWebhookDirectory, LocalWebhookDirectory>();
+        services.AddSingleton<IStreamAnnouncements, AnnounceEverything>();
         services.AddSingleton<IStreamDirectory, LocalStreamDirectory>();
         services.AddSingleton<IClusterStatus, LocalClusterStatus>();
         return services;

@@ -1,4 +1,5 @@
 using M3uProxy.Edge.Configuration;
+using M3uProxy.Edge.Coordination;
 using M3uProxy.Edge.Events;
 using M3uProxy.Edge.Upstream;
 
@@ -18,11 +19,13 @@ internal sealed partial class WebhookRegistry : IHostedService
     private readonly WebhookSender _sender;
     private readonly ProxySettings _settings;
     private readonly ILogger<WebhookRegistry> _logger;
+    private readonly IStreamAnnouncements _announcements;
     private readonly Lock _gate = new();
     private readonly List<WebhookSubscriber> _webhooks = [];
 
-    public WebhookRegistry(EventBus events, WebhookSender sender, ProxySettings settings, ILogger<WebhookRegistry> logger)
+    public WebhookRegistry(EventBus events, WebhookSender sender, ProxySettings settings, IStreamAnnouncements announcements, ILogger<WebhookRegistry> logger)
     {
+        _announcements = announcements;
         _events = events;
         _sender = sender;
         _settings = settings;
@@ -49,7 +52,7 @@ internal sealed partial class WebhookRegistry : IHostedService
                 return;
             }
 
-            _webhooks.Add(new WebhookSubscriber(config, _events, _settings.WebhookQueueSize, _sender, _settings.MaskUrls));
+            _webhooks.Add(new WebhookSubscriber(config, _events, _settings.WebhookQueueSize, _sender, _settings.MaskUrls, _announcements));
             Log.Added(_logger, UrlMasking.Mask(config.Url), config.Events.Count);
         }
     }

@@ -1,3 +1,4 @@
+using M3uProxy.Edge.Coordination;
 using M3uProxy.Edge.Events;
 using M3uProxy.Edge.Upstream;
 
@@ -14,11 +15,13 @@ internal sealed class WebhookSubscriber
     private readonly EventSubscription _subscription;
     private readonly WebhookSender _sender;
     private readonly bool _maskUrls;
+    private readonly IStreamAnnouncements _announcements;
     private readonly CancellationTokenSource _stop = new();
     private WebhookConfig _config;
 
-    public WebhookSubscriber(WebhookConfig config, EventBus events, int capacity, WebhookSender sender, bool maskUrls)
+    public WebhookSubscriber(WebhookConfig config, EventBus events, int capacity, WebhookSender sender, bool maskUrls, IStreamAnnouncements announcements)
     {
+        _announcements = announcements;
         _config = config;
         _sender = sender;
         _maskUrls = maskUrls;
@@ -58,7 +61,11 @@ internal sealed class WebhookSubscriber
         {
             await foreach (var proxyEvent in _subscription.Reader.ReadAllAsync(_stop.Token))
             {
-                await _sender.DeliverAsync(Config, proxyEvent, _maskUrls, _stop.Token);
+                // In a cluster, a stream_stopped of this instance's part of a stream is not the stream's (another instance still has viewers).
+                if (await _announcements.ShouldAnnounceAsync(proxyEvent, _stop.Token))
+                {
+                    await _sender.DeliverAsync(Config, proxyEvent, _maskUrls, _stop.Token);
+                }
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)

@@ -18,7 +18,7 @@ internal sealed class RedisConnectionSlots : IConnectionSlots
     public static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(2);
 
     // Redis's own clock in ms, so that instances with skewed clocks agree on what has expired.
-    private const string Now = """
+    internal const string Now = """
         local t = redis.call('time')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 

@@ -19,6 +19,9 @@ internal static class RedisCoordination
         services.AddSingleton<IClusterCommands, RedisClusterCommands>();
         services.AddSingleton<RedisWebhookDirectory>();
         services.AddHostedService<RedisClientExchange>();
+        services.AddSingleton<RedisStreamWatchers>();
+        services.AddSingleton<IStreamAnnouncements>(sp => sp.GetRequiredService<RedisStreamWatchers>());
+        services.AddHostedService(sp => sp.GetRequiredService<RedisStreamWatchers>());
         services.AddSingleton<IWebhookDirectory>(sp => sp.GetRequiredService<RedisWebhookDirectory>());
         services.AddSingleton<RedisStreamKeeper>();
         services.AddSingleton<IClusterStatus>(sp => sp.GetRequiredService<RedisStreamKeeper>());

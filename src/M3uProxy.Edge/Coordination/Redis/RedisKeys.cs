@@ -40,6 +40,9 @@ internal static class RedisKeys
     /// <summary>An instance's connected viewers (JSON), renewed while it runs.</summary>
     public static RedisKey Clients(string workerId) => Prefix + "clients:" + workerId;
 
+    /// <summary>Which instances have viewers of a stream: worker → when that expires (ms, Redis's clock).</summary>
+    public static RedisKey Watchers(string streamId) => Prefix + "watchers:" + streamId;
+
     /// <summary>The cluster's webhooks: URL → registration (JSON).</summary>
     public static RedisKey Webhooks { get; } = Prefix + "webhooks";
 
