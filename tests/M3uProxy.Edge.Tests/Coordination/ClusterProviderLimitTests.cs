@@ -78,4 +78,29 @@ public sealed class ClusterProviderLimitTests
             TimeSpan.FromSeconds(13),
             "the killed instance's slot is free");
     }
+
+    [Fact]
+    public async Task ASlotTakenWhileRedisWasDown_IsWrittenBackWithin5Seconds_AndCountsForTheCluster()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var origin = await ProviderLimitTests.OriginAsync();
+        await using var a = await ProxyHost.StartAsync(Settings(redis, "edge-a", "refuse"));
+        await using var b = await ProxyHost.StartAsync(Settings(redis, "edge-b", "refuse"));
+        var first = await TestCluster.CreateAsync(a, new { url = origin.Url("/live/u/p/1.ts") });
+        var second = await TestCluster.CreateAsync(a, new { url = origin.Url("/live/u/p/2.ts") });
+        Assert.Equal(200, (await b.GetAsync("streams/" + second)).Status); // B holds its copy before Redis goes
+
+        redis.Stop();
+        await Eventually.HoldsAsync(async () => (bool?)(await a.GetAsync("health")).Body!["cluster"]!["redis_connected"] == false, TimeSpan.FromSeconds(15), "A says Redis is down");
+        await using var onA = await TestCluster.WatchAsync(a, first, "one"); // its slot counted on A alone for now
+        await redis.RestartAsync();
+        var slots = $"EXISTS m3u-proxy:slots:{origin.BaseAddress.Host}:{origin.BaseAddress.Port}";
+        await Eventually.HoldsAsync(async () => await redis.CommandAsync(slots) == ":1", TimeSpan.FromSeconds(5), "A writes its slot back");
+
+        await using var sampler = new OpenConnectionSampler(origin);
+        await using var onB = await ContinuousViewer.OpenAsync(new Uri(b.BaseAddress, "stream/" + second).ToString(), "two");
+        Assert.Equal(503, onB.Status);
+        Assert.Equal(1, await sampler.StopAsync());
+        Assert.False(onA.HasEnded);
+    }
 }

@@ -9,7 +9,8 @@ namespace M3uProxy.Edge.Coordination.Redis;
 /// every <see cref="RenewEvery"/>; a slot whose instance died expires after <see cref="Expiry"/>
 /// and is swept by the next acquisition — leases, never counters, so nothing leaks. A slot that
 /// Redis lost (restarted empty) is written back by its holder: the connection is open, so it
-/// counts. While Redis is unreachable the limit holds per instance.
+/// counts. While Redis is unreachable the limit holds per instance (and those slots are written to
+/// Redis once it answers).
 /// </summary>
 internal sealed class RedisConnectionSlots : IConnectionSlots
 {
@@ -67,7 +68,7 @@ internal sealed class RedisConnectionSlots : IConnectionSlots
     {
         if (!_redis.IsConnected)
         {
-            return await _whileRedisIsDown.TryAcquireAsync(provider, limit, holder, cancellationToken);
+            return await WhileRedisIsDownAsync(provider, limit, holder, cancellationToken);
         }
 
         try
@@ -76,13 +77,17 @@ internal sealed class RedisConnectionSlots : IConnectionSlots
                 AcquireScript,
                 [RedisKeys.Slots(provider), RedisKeys.SlotHolders(provider)],
                 [holder.SlotId, limit, (long)Expiry.TotalMilliseconds, Format(holder)]);
-            return taken == 1 ? new RedisSlot(this, provider, holder) : null;
+            return taken == 1 ? new RedisSlot(this, provider, holder, local: null) : null;
         }
         catch (Exception exception) when (RedisFailures.IsRedisDown(exception))
         {
-            return await _whileRedisIsDown.TryAcquireAsync(provider, limit, holder, cancellationToken);
+            return await WhileRedisIsDownAsync(provider, limit, holder, cancellationToken);
         }
     }
+
+    /// <summary>The limit per instance; the slot is written to Redis by its renewal once Redis answers, so the cluster counts it then.</summary>
+    private async ValueTask<ConnectionSlot?> WhileRedisIsDownAsync(string provider, int limit, SlotHolder holder, CancellationToken cancellationToken)
+        => await _whileRedisIsDown.TryAcquireAsync(provider, limit, holder, cancellationToken) is { } local ? new RedisSlot(this, provider, holder, local) : null;
 
     public async ValueTask<IReadOnlyList<SlotHolder>> HoldersAsync(string provider, CancellationToken cancellationToken)
     {
@@ -115,11 +120,13 @@ internal sealed class RedisConnectionSlots : IConnectionSlots
         private readonly RedisConnectionSlots _slots;
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _renewal;
+        private readonly ConnectionSlot? _local;
 
-        public RedisSlot(RedisConnectionSlots slots, string provider, SlotHolder holder)
+        public RedisSlot(RedisConnectionSlots slots, string provider, SlotHolder holder, ConnectionSlot? local)
             : base(provider, holder)
         {
             _slots = slots;
+            _local = local;
             _renewal = Task.Run(RenewAsync);
         }
 
@@ -158,6 +165,11 @@ internal sealed class RedisConnectionSlots : IConnectionSlots
 
             await _stop.CancelAsync();
             await _renewal;
+            if (_local is not null)
+            {
+                await _local.DisposeAsync();
+            }
+
             try
             {
                 var database = _slots._redis.Database;
