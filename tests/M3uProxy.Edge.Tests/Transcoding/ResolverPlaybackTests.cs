@@ -46,6 +46,44 @@ public sealed class ResolverPlaybackTests
         Assert.Equal("passed", Header(request, "X-Test"));
     }
 
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task Ytdlp_GetsTheCookies_FromAPrivateFileThatGoesWithTheStream()
+    {
+        var work = Path.Combine(Path.GetTempPath(), $"resolver-cookies-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(work);
+        try
+        {
+            await using var origin = await TranscodeFixture.StartOriginAsync();
+            await using var proxy = await ProxyHost.StartAsync(new Dictionary<string, string?> { ["SHARED_STREAM_GRACE"] = "1", ["HLS_TEMP_DIR"] = work });
+            var created = await TranscodeFixture.TranscodeAsync(proxy, new
+            {
+                url = origin.Url(TranscodeFixture.Live),
+                resolver = "ytdlp",
+                resolver_args = "best",
+                cookies = "# Netscape HTTP Cookie File\n127.0.0.1\tFALSE\t/\tFALSE\t0\tsession\tabc123\n",
+            });
+
+            string cookieFile;
+            using (var client = new MediaClient())
+            using (var response = await client.OpenAsync(new Uri(proxy.BaseAddress, $"stream/{created["stream_id"]}").ToString(), cancellationToken: TestContext.Current.CancellationToken))
+            {
+                var data = await MediaClient.ReadAtLeastAsync(response, 100_000, TimeSpan.FromSeconds(60));
+                Assert.True(data.Length == 100_000, $"only {data.Length} bytes");
+                Assert.Equal("session=abc123", Header(origin.Requests(TranscodeFixture.Live)[^1], "Cookie"));
+                cookieFile = Assert.Single(Directory.GetFiles(Path.Combine(work, "m3u-proxy-transcode"), "cookies-*.txt", SearchOption.AllDirectories));
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(cookieFile));
+            }
+
+            // The last viewer gone: the tool stops and its cookie file goes with it.
+            await TranscodeFixture.WaitUntilAsync(() => Task.FromResult(!File.Exists(cookieFile)), TimeSpan.FromSeconds(20), "the cookie file to be removed");
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
     private static string? Header(RecordedRequest request, string name)
         => request.Headers.FirstOrDefault(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
 }

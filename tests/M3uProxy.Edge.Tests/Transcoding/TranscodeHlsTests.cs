@@ -19,14 +19,17 @@ public sealed class TranscodeHlsTests
         var live = string.Join('\n', vod.Split('\n').Where(l => !l.StartsWith("#EXT-X-ENDLIST", StringComparison.Ordinal) && !l.StartsWith("#EXT-X-PLAYLIST-TYPE", StringComparison.Ordinal)));
         origin.AddText("/hlslive/live.m3u8", live, "application/vnd.apple.mpegurl");
         await using var proxy = await ProxyHost.StartAsync(new Dictionary<string, string?> { ["SHARED_STREAM_GRACE"] = "1" });
-        var created = await TranscodeFixture.TranscodeAsync(proxy, new { url = origin.Url("/hlslive/live.m3u8"), profile = "lowlatency" });
+        var created = await TranscodeFixture.TranscodeAsync(proxy, new { url = origin.Url("/hlslive/live.m3u8"), profile = "lowlatency", user_agent = "TranscodeTest/1.0" });
         var id = (string)created["stream_id"]!;
 
         using var client = new MediaClient();
         using var response = await client.OpenAsync(new Uri(proxy.BaseAddress, $"stream/{id}").ToString(), cancellationToken: TestContext.Current.CancellationToken);
         var first = await MediaClient.ReadAtLeastAsync(response, 50_000, TimeSpan.FromSeconds(30));
         Assert.True(first.Length == 50_000, $"only {first.Length} transcoded bytes");
-        Assert.True(origin.RequestCount("/hlslive/live.m3u8") >= 1, "ffmpeg did not read the source through the proxy");
+        // ffmpeg read the source through the proxy (its own requests would say Lavf/…), never from the provider.
+        var playlistRequests = origin.Requests("/hlslive/live.m3u8");
+        Assert.NotEmpty(playlistRequests);
+        Assert.All(playlistRequests, r => Assert.Equal("TranscodeTest/1.0", r.Headers.First(h => h.Key.Equals("User-Agent", StringComparison.OrdinalIgnoreCase)).Value));
         Assert.True(Enumerable.Range(0, 5).Sum(i => origin.RequestCount($"/hlslive/seg_{i:000}.ts")) >= 1, "no source segment was fetched");
 
         // One viewer, whatever the loopback reader fetched (its playlist and its segments).
