@@ -20,9 +20,10 @@ try {
   await page.fill('#token', token);
   const streams = page.locator('details#get-streams');
   await streams.locator('summary').click();
+  report.streamsFields = await streams.locator('pre.fields').innerText();
   await streams.getByRole('button', { name: 'Send' }).click();
-  await page.waitForFunction(() => /^\d{3} /.test(document.querySelector('details#get-streams pre').textContent));
-  report.sendResult = (await streams.locator('pre').innerText()).split('\n')[0];
+  await page.waitForFunction(() => /^\d{3} /.test(document.querySelector('details#get-streams pre.output').textContent));
+  report.sendResult = (await streams.locator('pre.output').innerText()).split('\n')[0];
   await page.screenshot({ path: screenshot });
 } catch (error) {
   report.error = String(error);

@@ -28,5 +28,9 @@ public sealed class DocsBrowserTests
         Assert.Equal(OpenApiGenerator.Routes(proxy.Services).Count, (int)report["operations"]!);
         Assert.Contains("Streams", report["tags"]!.AsArray().Select(t => (string?)t), StringComparer.OrdinalIgnoreCase);
         Assert.Equal("200 OK", (string?)report["sendResult"]);
+        // The response's fields, from the schema of the contract the handler writes with.
+        var fields = (string)report["streamsFields"]!;
+        Assert.Contains("streams: array of object", fields, StringComparison.Ordinal);
+        Assert.Contains("  source_state: string", fields, StringComparison.Ordinal);
     }
 }

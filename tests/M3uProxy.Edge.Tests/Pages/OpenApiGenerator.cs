@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Schema;
 using System.Text.RegularExpressions;
 using M3uProxy.Edge.Configuration;
 using M3uProxy.Edge.Hosting;
@@ -24,8 +25,8 @@ internal static partial class OpenApiGenerator
 
     private const string GeneratorPrefix = "/_build/openapi";
 
-    // Readable: quotes and non-ASCII as they are (the file is only ever served as JSON).
-    private static readonly JsonSerializerOptions _indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    // Compact, as it is embedded in the binary (indented it is three times larger); quotes and non-ASCII as they are.
+    private static readonly JsonSerializerOptions _compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Every route the app maps, one per HTTP method.</summary>
     public static List<RouteOperation> Routes(IServiceProvider services) =>
@@ -51,7 +52,7 @@ internal static partial class OpenApiGenerator
             var document = JsonNode.Parse(text)!.AsObject();
             Complete(document, Routes(app.Services));
             await app.StopAsync(CancellationToken.None);
-            return document.ToJsonString(_indented) + "\n";
+            return document.ToJsonString(_compact) + "\n";
         }
     }
 
@@ -134,8 +135,17 @@ internal static partial class OpenApiGenerator
             };
         }
 
+        if (note.Response is { } contract)
+        {
+            // The handlers write source-generated JSON the generator cannot see through; its schema comes from the same contract.
+            var schema = JsonSchemaExporter.GetJsonSchemaAsNode(contract, new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true });
+            operation["responses"]!["200"] = new JsonObject { ["description"] = "OK", ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = schema } } };
+        }
+
         if (management)
         {
+            operation["responses"]!["401"] = new JsonObject { ["description"] = "API_TOKEN is set and no token was sent" };
+            operation["responses"]!["403"] = new JsonObject { ["description"] = "the token sent is wrong" };
             operation["security"] = new JsonArray(new JsonObject { ["api_token_header"] = new JsonArray() }, new JsonObject { ["api_token_query"] = new JsonArray() });
         }
     }
