@@ -1,5 +1,6 @@
 using M3uProxy.Edge.Api;
 using M3uProxy.Edge.Configuration;
+using M3uProxy.Edge.Coordination;
 using M3uProxy.Edge.Events;
 using M3uProxy.Edge.Lifecycle;
 using M3uProxy.Edge.Streams;
@@ -31,7 +32,7 @@ internal static class TranscodeEndpoints
 }
 
 /// <summary>Validates a <see cref="TranscodeRequest"/> and records its stream.</summary>
-internal sealed class TranscodeService(StreamLifecycle lifecycle, EventBus events, ProxySettings settings, TranscodingOptions options, HardwareState hardware, ResolverTools resolvers)
+internal sealed class TranscodeService(StreamLifecycle lifecycle, EventBus events, ProxySettings settings, TranscodingOptions options, HardwareState hardware, ResolverTools resolvers, IStreamDirectory directory)
 {
     public async Task<IResult> CreateAsync(TranscodeRequest request, CancellationToken cancellationToken)
     {
@@ -55,6 +56,7 @@ internal sealed class TranscodeService(StreamLifecycle lifecycle, EventBus event
             ["ffmpeg_args"] = string.Join(' ', spec.Arguments),
         };
         var stream = Record(request, metadata, spec, null);
+        await directory.PublishAsync(stream.Shared, cancellationToken); // every instance finds it once this returns
         var endpoint = spec.HlsOutput ? $"/hls/{stream.Id}/playlist.m3u8" : $"/stream/{stream.Id}";
         return TypedResults.Json(
             new TranscodeResponse(
@@ -102,6 +104,7 @@ internal sealed class TranscodeService(StreamLifecycle lifecycle, EventBus event
             ["resolver_args"] = arguments.Text,
         };
         var stream = Record(request, metadata, null, spec);
+        await directory.PublishAsync(stream.Shared, cancellationToken);
         var endpoint = $"/stream/{stream.Id}";
         return TypedResults.Json(
             new ResolverResponse(stream.Id, request.Stream.Url, stream.Definition.FailoverUrls, "resolver", endpoint, null, endpoint, "mpegts", tool.Name, arguments.Text, $"Resolver stream created successfully ({tool.Binary})", request.Stream.Metadata),
