@@ -33,11 +33,14 @@ code=$(curl -s -o /dev/null -w '%{http_code}' "$base/m3u-proxy/streams")
 [ "$code" = "401" ] || fail "GET /streams without a token answered $code, expected 401"
 
 # The operator's pages come from the binary's own resources: /docs and /openapi.json without a token, the dashboard with it.
-curl -sf "$base/m3u-proxy/docs" | grep -q 'openapi.json' || fail "/docs did not answer its page"
-curl -sf "$base/m3u-proxy/openapi.json" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["servers"][0]["url"] == "/m3u-proxy" and "/streams" in d["paths"], d.get("servers")' || fail "/openapi.json is not the API document"
+page=$(curl -sf "$base/m3u-proxy/docs") || fail "/docs did not answer 200 without a token"
+grep -q 'openapi.json' <<<"$page" || fail "/docs is not the API page"
+page=$(curl -sf "$base/m3u-proxy/openapi.json") || fail "/openapi.json did not answer 200 without a token"
+python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["servers"][0]["url"] == "/m3u-proxy" and "/streams" in d["paths"], d.get("servers")' "$page" || fail "/openapi.json is not the API document"
 code=$(curl -s -o /dev/null -w '%{http_code}' "$base/m3u-proxy/dashboard")
 [ "$code" = "401" ] || fail "GET /dashboard without a token answered $code, expected 401"
-curl -sf "$base/m3u-proxy/dashboard?api_token=$token" | grep -q '<title>m3u-proxy' || fail "/dashboard with the token did not answer its page"
+page=$(curl -sf "$base/m3u-proxy/dashboard?api_token=$token") || fail "/dashboard with the token did not answer 200"
+grep -q '<title>m3u-proxy' <<<"$page" || fail "/dashboard is not the dashboard page"
 
 url="http://origin.invalid/live/user/pass/1234.ts"
 created=$(curl -sf -X POST -H "X-API-Token: $token" -H 'Content-Type: application/json' \
