@@ -126,7 +126,11 @@ internal sealed class HlsPlaylistHandler
         {
             var output = new CountingBufferWriter(response.BodyWriter);
             PlaylistRewriter.Rewrite(playlist.Bytes, output, mapper);
-            _metrics.BytesServed(output.Written);
+            if (!transcoderInput)
+            {
+                _metrics.BytesServed(output.Written);
+            }
+
             playlist.Signatures ??= mapper.RecordedSignatures(target.Id);
         }
 

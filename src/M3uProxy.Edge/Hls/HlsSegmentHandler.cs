@@ -59,8 +59,10 @@ internal sealed class HlsSegmentHandler
         // The stream may have been reaped while a player still holds its URLs: fetch with defaults then.
         _lifecycle.TryGetStream(streamId, out var stream);
         var top = _streams.TopOf(streamId);
-        // A transcoder reading its source over loopback is no viewer.
-        var client = top is null || _loopback.IsTranscoderClient(top.Id, clientId) ? null : _lifecycle.RegisterClient(top, clientId, ClientIdentity.From(context));
+        // A transcoder reading its source over loopback is no viewer: not registered, and what it
+        // reads is not counted as served (its viewers' bytes are counted where they read its output).
+        var transcoder = top is not null && _loopback.IsTranscoderClient(top.Id, clientId);
+        var client = top is null || transcoder ? null : _lifecycle.RegisterClient(top, clientId, ClientIdentity.From(context));
         var definition = stream?.Definition;
         var fetch = await _fetcher.FetchAsync(
             new SegmentKey(url, ContentRange.SingleRangeOf(context.Request)),
@@ -75,7 +77,7 @@ internal sealed class HlsSegmentHandler
             return;
         }
 
-        var served = new ServedBytes(client, stream, _metrics, _time);
+        var served = transcoder ? ServedBytes.Uncounted : new ServedBytes(client, stream, _metrics, _time);
         if (fetch.Segment is { } segment)
         {
             var response = context.Response;
@@ -90,7 +92,11 @@ internal sealed class HlsSegmentHandler
         }
 
         client?.AddSegment();
-        stream?.AddSegments(1);
+        if (!transcoder)
+        {
+            stream?.AddSegments(1);
+        }
+
         stream?.Touch(_time.GetUtcNow());
     }
 

@@ -13,7 +13,7 @@ internal readonly struct ServedBytes
 {
     private readonly ClientRecord? _client;
     private readonly StreamRecord? _stream;
-    private readonly ProxyMetrics _metrics;
+    private readonly ProxyMetrics? _metrics;
     private readonly TimeProvider _time;
 
     // The client is null when none is registered, the stream when it is gone (a segment of a reaped stream).
@@ -25,10 +25,13 @@ internal readonly struct ServedBytes
         _time = time;
     }
 
+    /// <summary>Bytes that reach no viewer (a transcoder reading its own source over loopback): counted nowhere.</summary>
+    public static ServedBytes Uncounted => default;
+
     public void Add(long count)
     {
         _client?.AddBytes(count, _time.GetUtcNow());
         _stream?.AddBytes(count);
-        _metrics.BytesServed(count);
+        _metrics?.BytesServed(count);
     }
 }

@@ -4,12 +4,12 @@ using M3uProxy.Edge.Tests.Infrastructure;
 
 namespace M3uProxy.Edge.Tests.Transcoding;
 
-/// <summary>HLS in and out of a transcoder: the loopback reader of an HLS source is no viewer, and an HLS output's first segment appears on the keyframe grid.</summary>
+/// <summary>HLS in and out of a transcoder: the loopback reader of an HLS source is no viewer and its bytes are not served, and an HLS output's first segment appears on the keyframe grid.</summary>
 [Collection(TranscodingTests.Name)]
 public sealed class TranscodeHlsTests
 {
     [Fact]
-    public async Task HlsSource_ItsLoopbackReaderIsNotCountedAsAClient()
+    public async Task HlsSource_ItsLoopbackReaderIsNotCountedAsAClient_NorItsBytesAsServed()
     {
         await using var origin = await TranscodeFixture.StartOriginAsync();
         // A live playlist (no end): ffmpeg keeps reading it, so the viewer's response stays open.
@@ -40,6 +40,16 @@ public sealed class TranscodeHlsTests
         Assert.Single(clients!["clients"]!.AsArray(), c => (string?)c!["stream_id"] == id);
         var (_, detail, _) = await proxy.GetAsync($"streams/{id}");
         Assert.Equal(1, (int)detail!["stream"]!["client_count"]!);
+
+        // Served means sent to a viewer: the totals are read before the viewer's own counter (which
+        // is added to first), so they cannot exceed it unless the source segments were counted too.
+        var (_, health, _) = await proxy.GetAsync("health");
+        var (_, stats, _) = await proxy.GetAsync("stats");
+        var viewer = (long)Assert.Single(stats!["clients"]!.AsArray(), c => (string?)c!["stream_id"] == id)!["bytes_served"]!;
+        Assert.InRange((long)health!["total_bytes_served"]!, 50_000, viewer);
+        Assert.InRange((long)stats["total_bytes_served"]!, 50_000, viewer);
+        var streamStats = Assert.Single(stats["streams"]!.AsArray(), s => (string?)s!["stream_id"] == id);
+        Assert.InRange((long)streamStats!["total_bytes_served"]!, 50_000, viewer);
     }
 
     [Fact]
