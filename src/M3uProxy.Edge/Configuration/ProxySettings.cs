@@ -37,6 +37,7 @@ internal sealed class ProxySettings
     [ConfigurationKeyName("STREAM_RETRY_EXPONENTIAL_BACKOFF")] public bool StreamRetryExponentialBackoff { get; set; }
     [ConfigurationKeyName("LIVE_CHUNK_TIMEOUT_SECONDS")] public double LiveChunkTimeoutSeconds { get; set; }
     [ConfigurationKeyName("STREAM_YOUNG_CONNECTION_SECONDS")] public double StreamYoungConnectionSeconds { get; set; }
+    [ConfigurationKeyName("STREAM_STALL_FAILOVER_SECONDS")] public double StreamStallFailoverSeconds { get; set; }
     [ConfigurationKeyName("STREAM_KEEPALIVE_SECONDS")] public double StreamKeepaliveSeconds { get; set; }
     [ConfigurationKeyName("MAX_FAILOVER_ATTEMPTS")] public int MaxFailoverAttempts { get; set; }
     [ConfigurationKeyName("USE_STICKY_SESSION")] public bool UseStickySession { get; set; }

@@ -10,7 +10,8 @@ namespace M3uProxy.Edge.Failover;
 /// the fan-out follows it. Per outage (from the first error, not from the start of the request):
 /// up to <c>STREAM_RETRY_ATTEMPTS</c> retries of the same URL within <c>STREAM_TOTAL_TIMEOUT</c>,
 /// then one advance along the ring (or the resolver), until a full round found nothing working.
-/// A stall is a failure after <c>LIVE_CHUNK_TIMEOUT_SECONDS</c>; in strict mode after the circuit
+/// A stall is a failure after <c>LIVE_CHUNK_TIMEOUT_SECONDS</c> (once data flowed on a stream with
+/// failover, after <c>STREAM_STALL_FAILOVER_SECONDS</c>, and it fails over at once); in strict mode after the circuit
 /// breaker's timeout, and the URL cools down. A switch made elsewhere (manual failover) ends the
 /// current source at once and is followed without counting as a failure.
 /// </summary>
@@ -86,7 +87,9 @@ internal sealed partial class FailoverChannelSource : IChannelSource
                     throw new UpstreamException(UpstreamFailure.NotMedia, $"Upstream answered {status} with {type}, not media", status, contentType: type);
                 }
 
-                var source = new SupervisedByteSource(response, _policy.StallTimeout, _time, cancellationToken);
+                // With somewhere to fail over to, a source that stalls after data has flowed is given up sooner.
+                var flowingStall = definition.HasFailover ? _policy.StallFailover : TimeSpan.Zero;
+                var source = new SupervisedByteSource(response, _policy.StallTimeout, _time, cancellationToken, flowingStall);
                 (_openedVersion, _openedUrl) = (version, url);
                 if (definition.UseStickySession && response.FinalUrl.AbsoluteUri != url)
                 {
@@ -162,10 +165,12 @@ internal sealed partial class FailoverChannelSource : IChannelSource
             return await FailOverAsync(_openedVersion, "circuit_breaker_timeout", stop.Error, "circuit_breaker_timeout", cancellationToken);
         }
 
-        if (IsYoung(source) && _stream.Definition.HasFailover && CanFailOver())
+        if ((IsYoung(source) || stop.Error is StallException) && _stream.Definition.HasFailover && CanFailOver())
         {
             // A connection that dies young is a flapping source: a same-URL retry would only look like
-            // a recovery for a few seconds. Fail over at once, as the reference does on a live end.
+            // a recovery for a few seconds. Fail over at once, as the reference does on a live end;
+            // a stall too (the reference's chunk timeout ends in a failover as well): the viewer's
+            // picture is frozen while a same-URL retry waits.
             _coordinator.RecordUpstreamError(stop.Error);
             if (_sources.TryRecoverSticky(_openedVersion))
             {
@@ -179,7 +184,15 @@ internal sealed partial class FailoverChannelSource : IChannelSource
                 { Error: StallException } => "chunk_timeout_after_retries",
                 _ => "stream_error_ReadError_after_retries",
             };
-            Log.YoungConnectionEnded(_logger, _stream.Id, UrlMasking.Mask(_openedUrl), youngReason);
+            if (IsYoung(source))
+            {
+                Log.YoungConnectionEnded(_logger, _stream.Id, UrlMasking.Mask(_openedUrl), youngReason);
+            }
+            else
+            {
+                Log.StalledFailingOver(_logger, _stream.Id, UrlMasking.Mask(_openedUrl), ((StallException)stop.Error!).Timeout.TotalSeconds);
+            }
+
             return await FailOverAsync(_openedVersion, youngReason, stop.Error, "retries_exhausted", cancellationToken);
         }
 
@@ -282,5 +295,8 @@ internal sealed partial class FailoverChannelSource : IChannelSource
 
         [LoggerMessage(353, LogLevel.Information, "Stream {StreamId}: {Url} ended young ({Reason}): failing over without a same-URL retry")]
         public static partial void YoungConnectionEnded(ILogger logger, string streamId, string url, string reason);
+
+        [LoggerMessage(354, LogLevel.Information, "Stream {StreamId}: {Url} sent nothing for {Seconds} s: failing over without a same-URL retry")]
+        public static partial void StalledFailingOver(ILogger logger, string streamId, string url, double seconds);
     }
 }

@@ -12,7 +12,8 @@ internal sealed record RetryPolicy(
     int MaxFailovers,
     bool CircuitBreaker,
     TimeSpan Cooldown,
-    TimeSpan YoungConnection)
+    TimeSpan YoungConnection,
+    TimeSpan StallFailover)
 {
     /// <summary>A source that streamed this long has recovered: its next failure is a new outage.</summary>
     public static readonly TimeSpan RecoveredAfter = TimeSpan.FromSeconds(5);
@@ -26,7 +27,8 @@ internal sealed record RetryPolicy(
         MaxFailovers: settings.MaxFailoverAttempts,
         CircuitBreaker: strictLiveTs,
         Cooldown: TimeSpan.FromSeconds(strictLiveTs ? settings.StrictLiveTsCircuitBreakerCooldownSeconds : 0),
-        YoungConnection: TimeSpan.FromSeconds(settings.StreamYoungConnectionSeconds));
+        YoungConnection: TimeSpan.FromSeconds(settings.StreamYoungConnectionSeconds),
+        StallFailover: TimeSpan.FromSeconds(settings.StreamStallFailoverSeconds));
 
     /// <summary>The wait before retry number <paramref name="attempt"/> (1-based): × 1.5 per attempt when exponential.</summary>
     public TimeSpan DelayBefore(int attempt)

@@ -6,14 +6,17 @@ namespace M3uProxy.Edge.Failover;
 
 /// <summary>
 /// An upstream body watched by the state machine: a read that waits longer than the stall
-/// timeout fails with <see cref="StallException"/>, and <see cref="Switch"/> ends the source at
-/// once (a failover elsewhere made another URL current), so the pump moves on within milliseconds.
+/// timeout fails with <see cref="StallException"/> (once data has flowed, the shorter
+/// <c>flowingStallTimeout</c> when one is given: a stream with somewhere to fail over to should not
+/// sit out a stall), and <see cref="Switch"/> ends the source at once (a failover elsewhere made
+/// another URL current), so the pump moves on within milliseconds.
 /// </summary>
 internal sealed class SupervisedByteSource : IByteSource
 {
     private readonly UpstreamResponse _response;
     private readonly CancellationTokenSource _cancel;
     private readonly TimeSpan _stallTimeout;
+    private readonly TimeSpan _flowingStallTimeout;
     private readonly TimeProvider _time;
     private readonly long? _contentLength;
     private readonly int _statusCode;
@@ -22,11 +25,12 @@ internal sealed class SupervisedByteSource : IByteSource
     private bool _knownMedia;
     private long _bytesRead;
 
-    public SupervisedByteSource(UpstreamResponse response, TimeSpan stallTimeout, TimeProvider time, CancellationToken channelToken)
+    public SupervisedByteSource(UpstreamResponse response, TimeSpan stallTimeout, TimeProvider time, CancellationToken channelToken, TimeSpan flowingStallTimeout = default)
     {
         _response = response;
         _time = time;
         _stallTimeout = stallTimeout;
+        _flowingStallTimeout = flowingStallTimeout > TimeSpan.Zero && (stallTimeout <= TimeSpan.Zero || flowingStallTimeout < stallTimeout) ? flowingStallTimeout : stallTimeout;
         _contentLength = response.ContentLength; // read now: the state machine asks after the response is disposed
         _statusCode = response.StatusCode;
         _contentType = response.ContentType;
@@ -83,9 +87,10 @@ internal sealed class SupervisedByteSource : IByteSource
             return 0;
         }
 
-        if (_stallTimeout > TimeSpan.Zero)
+        var stallTimeout = FirstDataTimestamp is null ? _stallTimeout : _flowingStallTimeout;
+        if (stallTimeout > TimeSpan.Zero)
         {
-            _cancel.CancelAfter(_stallTimeout);
+            _cancel.CancelAfter(stallTimeout);
         }
 
         try
@@ -106,11 +111,11 @@ internal sealed class SupervisedByteSource : IByteSource
                 return 0;
             }
 
-            throw new StallException(_stallTimeout);
+            throw new StallException(stallTimeout);
         }
         finally
         {
-            if (_stallTimeout > TimeSpan.Zero && !_cancel.IsCancellationRequested)
+            if (stallTimeout > TimeSpan.Zero && !_cancel.IsCancellationRequested)
             {
                 _cancel.CancelAfter(Timeout.InfiniteTimeSpan);
             }
