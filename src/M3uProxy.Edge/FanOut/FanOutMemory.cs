@@ -78,6 +78,22 @@ internal sealed class FanOutMemory
         }
     }
 
+    /// <summary>
+    /// Lets the GC have the free chunks kept for the next rent (when the process has gone quiet
+    /// after a burst: they are pinned, and held for ever they keep the pinned heap from shrinking).
+    /// Returns the bytes let go.
+    /// </summary>
+    public long ReleaseFree()
+    {
+        lock (_freeGate)
+        {
+            var released = (long)_freeCount * FanOutBuffer.ChunkSize;
+            Array.Clear(_free);
+            _freeCount = 0;
+            return released;
+        }
+    }
+
     internal void Register(FanOutBuffer buffer)
     {
         lock (_buffersGate)

@@ -19,6 +19,7 @@ using M3uProxy.Edge.Tools;
 using M3uProxy.Edge.Transcoding;
 using M3uProxy.Edge.Upstream;
 using M3uProxy.Edge.Webhooks;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace M3uProxy.Edge.Hosting;
@@ -119,6 +120,10 @@ internal static class EdgeApp
     private static void AddProxyServices(IServiceCollection services, SettingsLoadResult configuration, TimeProvider time, UpstreamTlsPolicy? upstreamTls)
     {
         services.AddSingleton(time);
+        // Kestrel's buffers from pools that give memory back after a burst (issue #14).
+        services.AddSingleton<ReleasingBlockPools>();
+        services.AddSingleton<IMemoryPoolFactory<byte>>(sp => sp.GetRequiredService<ReleasingBlockPools>());
+        services.AddHostedService<IdleMemoryRelease>();
         services.AddSingleton(configuration);
         services.AddSingleton(configuration.Settings);
         services.AddLifecycle();
