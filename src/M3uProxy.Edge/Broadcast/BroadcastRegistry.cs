@@ -66,6 +66,7 @@ internal sealed partial class BroadcastRegistry : IHostedService, IDisposable
             try
             {
                 output.Folder.EnsureExists();
+                ProcessLedger.MarkOwned(output.Folder.Path);
                 job.Start();
             }
             catch (Exception exception) when (exception is ToolNotFoundException or IOException or UnauthorizedAccessException)
@@ -256,11 +257,16 @@ internal sealed partial class BroadcastRegistry : IHostedService, IDisposable
         Log.Stopped(_logger, networkId, job.CurrentSegmentNumber);
     }
 
-    /// <summary>Folders of a previous run (a crash leaves them full): nothing lists them any more.</summary>
+    /// <summary>Folders of a previous run (a crash leaves them full): nothing lists them any more. Folders another running proxy marked as its own stay.</summary>
     private void RemoveLeftovers()
     {
         foreach (var directory in BroadcastDirectories())
         {
+            if (ProcessLedger.IsOwnedByAnotherLiveProcess(directory))
+            {
+                continue; // another proxy sharing the folder is playing it out
+            }
+
             var removed = BroadcastFiles.FolderAt(directory).Delete();
             Log.LeftoverRemoved(_logger, Path.GetFileName(directory), removed);
         }
@@ -330,7 +336,7 @@ internal sealed partial class BroadcastRegistry : IHostedService, IDisposable
 
         foreach (var directory in BroadcastDirectories())
         {
-            if (!active.Contains(directory) && now - Directory.GetLastWriteTimeUtc(directory) > _options.GcAgeThreshold)
+            if (!active.Contains(directory) && now - Directory.GetLastWriteTimeUtc(directory) > _options.GcAgeThreshold && !ProcessLedger.IsOwnedByAnotherLiveProcess(directory))
             {
                 var removed = BroadcastFiles.FolderAt(directory).Delete();
                 Log.Collected(_logger, Path.GetFileName(directory), removed);

@@ -13,6 +13,7 @@ namespace M3uProxy.Edge.Tools;
 internal sealed partial class ProcessLedger
 {
     private const string RunPrefix = "run-";
+    private const string OwnerFileName = ".owner";
     private readonly string _pids;
     private readonly ILogger<ProcessLedger> _logger;
 
@@ -47,6 +48,42 @@ internal sealed partial class ProcessLedger
         {
             Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
+    }
+
+    /// <summary>
+    /// Marks <paramref name="folder"/> as this process's (a <c>.owner</c> file with its pid and start
+    /// time), so that another proxy sharing the parent folder does not take it for a crashed run's leftover.
+    /// </summary>
+    public static void MarkOwned(string folder)
+    {
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, OwnerFileName), Identity(Environment.ProcessId));
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // Unmarked: at worst another proxy's start-up removes it, as before.
+        }
+    }
+
+    /// <summary>True when another process that is still running marked <paramref name="folder"/> with <see cref="MarkOwned"/>.</summary>
+    public static bool IsOwnedByAnotherLiveProcess(string folder)
+    {
+        string owner;
+        try
+        {
+            owner = File.ReadAllText(Path.Combine(folder, OwnerFileName)).Trim();
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+
+        var dash = owner.IndexOf('-', StringComparison.Ordinal);
+        return dash > 0
+            && int.TryParse(owner.AsSpan(0, dash), CultureInfo.InvariantCulture, out var pid)
+            && pid != Environment.ProcessId
+            && IsAlive(pid, owner[(dash + 1)..]);
     }
 
     /// <summary>Records a started process and forgets it once it has exited and been reaped.</summary>

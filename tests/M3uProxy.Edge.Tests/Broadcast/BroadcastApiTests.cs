@@ -120,6 +120,36 @@ public sealed class BroadcastApiTests
     }
 
     [Fact]
+    public async Task AFolderAnotherRunningProxyMarkedAsItsOwn_IsNoLeftover_ButAMarkOfADeadOneIsIgnored()
+    {
+        // Another proxy sharing the broadcast folder (same host, same default folder) is "sleep":
+        // alive, with the pid and start time its .owner mark names.
+        using var other = System.Diagnostics.Process.Start("sleep", "60");
+        try
+        {
+            var stat = await File.ReadAllTextAsync($"/proc/{other.Id}/stat", TestContext.Current.CancellationToken);
+            var startTime = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19];
+            await using var sandbox = await BroadcastSandbox.StartAsync(prepare: root =>
+            {
+                foreach (var (id, owner) in new[] { ("playing", $"{other.Id}-{startTime}"), ("crashed", $"{other.Id}-1") })
+                {
+                    var folder = Path.Combine(root, "broadcasts", "broadcast_" + id);
+                    Directory.CreateDirectory(folder);
+                    File.WriteAllText(Path.Combine(folder, "live000001.ts"), "x");
+                    File.WriteAllText(Path.Combine(folder, ".owner"), owner);
+                }
+            });
+
+            Assert.True(File.Exists(Path.Combine(sandbox.Folder("playing"), "live000001.ts")));
+            Assert.False(Directory.Exists(sandbox.Folder("crashed"))); // a reused pid with another start time is not its owner
+        }
+        finally
+        {
+            other.Kill();
+        }
+    }
+
+    [Fact]
     public async Task Delete_RemovesTheFolder_AndTheGcRemovesOldUnlistedFolders()
     {
         await using var sandbox = await BroadcastSandbox.StartAsync(new() { ["HLS_GC_AGE_THRESHOLD"] = "600" });
