@@ -20,23 +20,27 @@ internal sealed class UrlSigner
 
     private const int HashPrefixBytes = 16;
 
-    private readonly byte[] _key;
+    private readonly ProxySettings _settings;
+    private byte[]? _key;
 
-    public UrlSigner(ProxySettings settings)
+    // The key is made at the first signature, not at start-up: making it loads OpenSSL (3 MB of
+    // memory and milliseconds of CPU), which an idle proxy does not need.
+    public UrlSigner(ProxySettings settings) => _settings = settings;
+
+    // One key per process even when the first signatures race: the first key stored wins.
+    private byte[] Key => Volatile.Read(ref _key) ?? LazyInitializer.EnsureInitialized(ref _key, () => KeyOf(_settings));
+
+    private static byte[] KeyOf(ProxySettings settings)
     {
         if (settings.UrlSigningSecret.Length > 0)
         {
-            _key = Encoding.UTF8.GetBytes(settings.UrlSigningSecret);
+            return Encoding.UTF8.GetBytes(settings.UrlSigningSecret);
         }
-        else if (settings.ApiToken.Length > 0)
-        {
-            // A separate key, so that a signature says nothing about the token itself.
-            _key = HMACSHA256.HashData(Encoding.UTF8.GetBytes(settings.ApiToken), "m3u-proxy url signing"u8);
-        }
-        else
-        {
-            _key = RandomNumberGenerator.GetBytes(32);
-        }
+
+        // A separate key, so that a signature says nothing about the token itself.
+        return settings.ApiToken.Length > 0
+            ? HMACSHA256.HashData(Encoding.UTF8.GetBytes(settings.ApiToken), "m3u-proxy url signing"u8)
+            : RandomNumberGenerator.GetBytes(32);
     }
 
     /// <summary>Writes the signature of (<paramref name="streamId"/>, <paramref name="url"/>) as <see cref="SignatureLength"/> UTF-8 bytes.</summary>
@@ -77,7 +81,7 @@ internal sealed class UrlSigner
             streamId.CopyTo(buffer);
             buffer[streamId.Length] = (byte)'\n';
             url.CopyTo(buffer.AsSpan(streamId.Length + 1));
-            HMACSHA256.HashData(_key, buffer.AsSpan(0, length), hash);
+            HMACSHA256.HashData(Key, buffer.AsSpan(0, length), hash);
         }
         finally
         {

@@ -126,6 +126,7 @@ internal static class EdgeApp
         services.AddHostedService<IdleMemoryRelease>();
         services.AddSingleton(configuration);
         services.AddSingleton(configuration.Settings);
+        services.AddPreparedLoggers();
         services.AddLifecycle();
         services.AddHttp();
         services.AddUpstream(upstreamTls);

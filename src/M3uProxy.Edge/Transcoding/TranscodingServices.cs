@@ -30,7 +30,9 @@ internal static class TranscodingServices
     public static void StartTranscoding(this IServiceProvider services, IHostApplicationLifetime lifetime)
     {
         var ledger = services.GetRequiredService<ProcessLedger>();
-        services.GetRequiredService<HardwareState>().Start();
+        // Once listening: the probe (device nodes, maybe an ffmpeg run) is not on the way to healthy.
+        var hardware = services.GetRequiredService<HardwareState>();
+        lifetime.ApplicationStarted.Register(hardware.Start);
         lifetime.ApplicationStopped.Register(ledger.DeleteRun);
     }
 }
