@@ -127,6 +127,7 @@ internal static class EdgeApp
         services.AddSingleton(configuration);
         services.AddSingleton(configuration.Settings);
         services.AddPreparedLoggers();
+        services.AddPreparedOptions();
         services.AddLifecycle();
         services.AddHttp();
         services.AddUpstream(upstreamTls);

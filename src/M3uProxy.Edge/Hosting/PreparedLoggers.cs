@@ -46,6 +46,8 @@ internal static class PreparedLoggers
         Add<BroadcastCallbackSender>(services);
         Add<BroadcastRegistry>(services);
         Add<ErrorBodyMiddleware>(services);
+        Add<IdleMemoryRelease>(services);
+        Add<Microsoft.AspNetCore.HostFiltering.HostFilteringMiddleware>(services);
         return services;
     }
 
