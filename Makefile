@@ -70,6 +70,7 @@ dockerfile-check:
 	./scripts/check-dockerfile.sh Dockerfile
 	./scripts/check-dockerfile.sh Dockerfile.alpine
 	./scripts/check-compose.sh docker-compose.yml
+	./scripts/check-cluster-compose.sh docs/cluster
 
 bench: publish
 	./scripts/bench-startup.sh $(BINARY)
