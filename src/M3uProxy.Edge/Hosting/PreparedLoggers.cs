@@ -1,7 +1,7 @@
 using M3uProxy.Edge.Broadcast;
 using M3uProxy.Edge.Coordination;
-using M3uProxy.Edge.Failover;
 using M3uProxy.Edge.Events;
+using M3uProxy.Edge.Failover;
 using M3uProxy.Edge.FanOut;
 using M3uProxy.Edge.Hls;
 using M3uProxy.Edge.Http;
