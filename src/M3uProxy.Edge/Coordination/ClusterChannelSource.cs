@@ -101,7 +101,7 @@ internal sealed partial class ClusterChannelSource : IChannelSource
             _lastError = null;
             _ownerFailed = false;
             Log.Relaying(_cluster.Logger, _stream.Id, owner.WorkerId, relay.FencingToken);
-            return relay;
+            return _stream.Definition.Kind == StreamKind.TranscodedHls ? new HeartbeatRelaySource(relay) : relay;
         }
         catch (RelayRefusedException refused)
         {

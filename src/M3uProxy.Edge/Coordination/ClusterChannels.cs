@@ -24,6 +24,9 @@ internal sealed partial class ClusterChannels
     /// <summary>The route the owner takes a manual failover on, for a request made at another instance.</summary>
     public const string FailoverPath = "cluster/failover/";
 
+    /// <summary>The routes the owner serves an HLS stream's playlists, segments and transcoder files on.</summary>
+    public const string HlsPath = "cluster/hls/";
+
     public const string SecretHeader = "X-Cluster-Secret";
     public const string WorkerHeader = "X-Cluster-Worker";
     public const string FencingHeader = "X-Cluster-Fencing-Token";
@@ -92,32 +95,11 @@ internal sealed partial class ClusterChannels
     /// </summary>
     internal async Task<RelayByteSource> OpenRelayAsync(InstanceInfo owner, StreamRecord stream, CancellationToken cancellationToken)
     {
-        var secret = await _secret.GetAsync(cancellationToken) ?? throw new RelayRefusedException("the cluster secret is not known yet");
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"{owner.AdvertiseUrl}/{RelayPath}{stream.Id}");
-        request.Headers.Add(SecretHeader, secret);
-        request.Headers.Add(WorkerHeader, _self.WorkerId);
-        using var answer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        answer.CancelAfter(_answerTimeout);
-        HttpResponseMessage response;
-        try
-        {
-            response = await _http.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, answer.Token);
-        }
-        catch (HttpRequestException exception)
-        {
-            throw new RelayRefusedException(exception.Message);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new RelayRefusedException($"no answer within {_answerTimeout.TotalSeconds:0} s");
-        }
-
+        var response = await GetFromOwnerAsync(owner, RelayPath + stream.Id, range: null, cancellationToken);
         if (response.StatusCode == HttpStatusCode.OK)
         {
-            var token = response.Headers.TryGetValues(FencingHeader, out var values)
-                && long.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
             var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-            return new RelayByteSource(response, body, $"relay from {owner.WorkerId} ({owner.AdvertiseUrl})", token);
+            return new RelayByteSource(response, body, $"relay from {owner.WorkerId} ({owner.AdvertiseUrl})", FencingTokenOf(response));
         }
 
         using (response)
@@ -130,6 +112,52 @@ internal sealed partial class ClusterChannels
                 HttpStatusCode.BadGateway => new UpstreamException(UpstreamFailure.Status, detail),
                 _ => new RelayRefusedException($"{(int)response.StatusCode} {detail}"),
             };
+        }
+    }
+
+    /// <summary>The owner's fencing token in its answer; 0 when it did not say.</summary>
+    public static long FencingTokenOf(HttpResponseMessage response)
+        => response.Headers.TryGetValues(FencingHeader, out var values)
+            && long.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
+
+    /// <summary>Says this instance's fencing token for the channel in its answer (when it holds the lease).</summary>
+    public static void WriteFencingToken(HttpResponse response, long? token)
+    {
+        if (token is { } held)
+        {
+            response.Headers[FencingHeader] = held.ToString(CultureInfo.InvariantCulture);
+        }
+    }
+
+    /// <summary>
+    /// <c>GET {owner}/{pathAndQuery}</c> with the cluster secret (and <paramref name="range"/>), once
+    /// its headers are in. Throws <see cref="RelayRefusedException"/> when the owner cannot be reached
+    /// or does not answer within the relay's answer timeout.
+    /// </summary>
+    public async Task<HttpResponseMessage> GetFromOwnerAsync(InstanceInfo owner, string pathAndQuery, string? range, CancellationToken cancellationToken)
+    {
+        var secret = await _secret.GetAsync(cancellationToken) ?? throw new RelayRefusedException("the cluster secret is not known yet");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{owner.AdvertiseUrl}/{pathAndQuery}");
+        request.Headers.Add(SecretHeader, secret);
+        request.Headers.Add(WorkerHeader, _self.WorkerId);
+        if (range is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Range", range);
+        }
+
+        using var answer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        answer.CancelAfter(_answerTimeout);
+        try
+        {
+            return await _http.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, answer.Token);
+        }
+        catch (HttpRequestException exception)
+        {
+            throw new RelayRefusedException(exception.Message);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new RelayRefusedException($"no answer within {_answerTimeout.TotalSeconds:0} s");
         }
     }
 
@@ -164,7 +192,7 @@ internal sealed partial class ClusterChannels
         }
     }
 
-    private static async Task<string> ReadDetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    internal static async Task<string> ReadDetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         try
         {

@@ -16,6 +16,7 @@ internal static class CoordinationServices
     {
         services.AddSingleton(sp => new ClusterSelf(sp.GetRequiredService<InstanceInfo>(), sp.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()));
         services.AddSingleton<ClusterChannels>();
+        services.AddSingleton<RequestedChannels>();
         services.AddSingleton<RemoteClients>();
         services.AddSingleton(ProviderLimitOptions.From(settings));
         services.AddSingleton(sp => new ProviderLimits(

@@ -8,6 +8,7 @@ internal static class HlsEndpoints
         routes.MapGet("/hls/{streamId}/playlist.m3u8", (HttpContext context, string streamId, HlsPlaylistHandler handler) => handler.ServeAsync(context, streamId));
         routes.MapGet("/hls/{streamId}/segment.ts", (HttpContext context, string streamId, HlsSegmentHandler handler) => handler.ServeAsync(context, streamId));
         routes.MapGet("/hls/{streamId}/segment", (HttpContext context, string streamId, HlsSegmentHandler handler) => handler.ServeAsync(context, streamId));
+        routes.MapClusterHls(); // authenticated by the cluster secret, not the API token
         return routes;
     }
 
@@ -20,6 +21,7 @@ internal static class HlsEndpoints
         services.AddSingleton<HlsStreams>();
         services.AddSingleton<HlsPlaylistHandler>();
         services.AddSingleton<HlsSegmentHandler>();
+        services.AddSingleton<HlsOwnerRelay>();
         services.AddSingleton<LoopbackHls>();
         return services;
     }

@@ -12,8 +12,8 @@ namespace M3uProxy.Edge.Hls;
 
 /// <summary>
 /// <c>GET /hls/{id}/playlist.m3u8</c>: resolves the stream, registers the client once against the
-/// top-level stream, gets the upstream playlist (shared, cached, through failover) and writes it
-/// rewritten straight into the response.
+/// top-level stream, gets the upstream playlist (shared, cached, through failover; in a cluster
+/// from the instance that owns the stream) and writes it rewritten straight into the response.
 /// </summary>
 internal sealed class HlsPlaylistHandler
 {
@@ -21,7 +21,7 @@ internal sealed class HlsPlaylistHandler
     private const int IdleTargetDurations = 3;
 
     private readonly HlsStreams _streams;
-    private readonly PlaylistSource _source;
+    private readonly HlsOwnerRelay _relay;
     private readonly StreamLifecycle _lifecycle;
     private readonly UrlSigner _signer;
     private readonly ProxySettings _settings;
@@ -31,14 +31,14 @@ internal sealed class HlsPlaylistHandler
     private readonly TranscodedHlsOutput _transcoded;
     private readonly PackagedHlsHandler _packaged;
 
-    public HlsPlaylistHandler(HlsStreams streams, PlaylistSource source, StreamLifecycle lifecycle, UrlSigner signer, ProxySettings settings, TimeProvider time, ProxyMetrics metrics, LoopbackHls loopback, TranscodedHlsOutput transcoded, PackagedHlsHandler packaged)
+    public HlsPlaylistHandler(HlsStreams streams, HlsOwnerRelay relay, StreamLifecycle lifecycle, UrlSigner signer, ProxySettings settings, TimeProvider time, ProxyMetrics metrics, LoopbackHls loopback, TranscodedHlsOutput transcoded, PackagedHlsHandler packaged)
     {
         _loopback = loopback;
         _transcoded = transcoded;
         _packaged = packaged;
         _metrics = metrics;
         _streams = streams;
-        _source = source;
+        _relay = relay;
         _lifecycle = lifecycle;
         _signer = signer;
         _settings = settings;
@@ -101,9 +101,7 @@ internal sealed class HlsPlaylistHandler
         UpstreamPlaylist playlist;
         try
         {
-            playlist = ReferenceEquals(target, top)
-                ? await _source.GetAsync(top, context.RequestAborted)
-                : await _source.GetVariantAsync(target, top, context.RequestAborted);
+            playlist = await _relay.GetPlaylistAsync(target, top, context.RequestAborted);
         }
         catch (PlaylistException exception)
         {

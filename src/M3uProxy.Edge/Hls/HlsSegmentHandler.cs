@@ -26,9 +26,11 @@ internal sealed class HlsSegmentHandler
     private readonly TimeProvider _time;
     private readonly ProxyMetrics _metrics;
     private readonly LoopbackHls _loopback;
+    private readonly HlsOwnerRelay _relay;
 
-    public HlsSegmentHandler(HlsStreams streams, SegmentFetcher fetcher, StreamLifecycle lifecycle, UrlSigner signer, ProxySettings settings, TimeProvider time, ProxyMetrics metrics, LoopbackHls loopback)
+    public HlsSegmentHandler(HlsStreams streams, SegmentFetcher fetcher, StreamLifecycle lifecycle, UrlSigner signer, ProxySettings settings, TimeProvider time, ProxyMetrics metrics, LoopbackHls loopback, HlsOwnerRelay relay)
     {
+        _relay = relay;
         _loopback = loopback;
         _metrics = metrics;
         _streams = streams;
@@ -68,25 +70,15 @@ internal sealed class HlsSegmentHandler
             new SegmentKey(url, ContentRange.SingleRangeOf(context.Request)),
             definition?.UserAgent ?? _settings.DefaultUserAgent,
             definition?.Headers ?? new Dictionary<string, string>(),
+            _relay.SenderFor(top),
             context.RequestAborted);
 
-        if (fetch.Error is { } error)
+        if (fetch.Error is not null)
         {
             stream?.AddError();
-            await WriteErrorAsync(context.Response, error);
-            return;
         }
 
-        var served = transcoder ? ServedBytes.Uncounted : new ServedBytes(client, stream, _metrics, _time);
-        if (fetch.Segment is { } segment)
-        {
-            var response = context.Response;
-            Apply(response, segment.StatusCode, segment.ContentType, segment.ContentRange, url);
-            response.ContentLength = segment.Body.Length;
-            await response.Body.WriteAsync(segment.Body, context.RequestAborted);
-            served.Add(segment.Body.Length);
-        }
-        else if (await StreamThroughAsync(context, fetch, url, served) == CopyResult.Canceled)
+        if (!await WriteAsync(context, fetch, url, transcoder ? ServedBytes.Uncounted : new ServedBytes(client, stream, _metrics, _time)))
         {
             return;
         }
@@ -98,6 +90,28 @@ internal sealed class HlsSegmentHandler
         }
 
         stream?.Touch(_time.GetUtcNow());
+    }
+
+    /// <summary>Writes what a fetch got: the segment (whole or streamed through) or the error. True when the whole segment went out.</summary>
+    internal async Task<bool> WriteAsync(HttpContext context, SegmentFetch fetch, string url, ServedBytes served)
+    {
+        if (fetch.Error is { } error)
+        {
+            await WriteErrorAsync(context.Response, error);
+            return false;
+        }
+
+        if (fetch.Segment is { } segment)
+        {
+            var response = context.Response;
+            Apply(response, segment.StatusCode, segment.ContentType, segment.ContentRange, url);
+            response.ContentLength = segment.Body.Length;
+            await response.Body.WriteAsync(segment.Body, context.RequestAborted);
+            served.Add(segment.Body.Length);
+            return true;
+        }
+
+        return await StreamThroughAsync(context, fetch, url, served) != CopyResult.Canceled;
     }
 
     private async Task<CopyResult> StreamThroughAsync(HttpContext context, SegmentFetch fetch, string url, ServedBytes served)
@@ -172,6 +186,6 @@ internal sealed class HlsSegmentHandler
         return UpstreamErrorResult.WriteAsync(response, error);
     }
 
-    private static bool IsHttp(string url)
+    internal static bool IsHttp(string url)
         => Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 }

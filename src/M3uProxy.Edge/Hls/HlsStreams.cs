@@ -95,7 +95,8 @@ internal sealed class HlsStreams
     public static Task WriteForbiddenAsync(HttpResponse response)
         => ApiResults.WriteDetailAsync(response, StatusCodes.Status403Forbidden, "URL signature missing or invalid");
 
-    private StreamRecord ChildOf(StreamRecord top, string url)
+    /// <summary>The child (variant) of <paramref name="top"/> at <paramref name="url"/>: its record, made when it has none.</summary>
+    public StreamRecord ChildOf(StreamRecord top, string url)
     {
         var id = StreamIds.ForUrl(url);
         if (id == top.Id)

@@ -1,4 +1,3 @@
-using System.Text;
 using M3uProxy.Edge.Streams;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -19,23 +18,13 @@ internal sealed class LoopbackHls(UrlSigner signer, IServer server)
     private const string ClientPurpose = "transcoder-client";
     private const string ClientPrefix = "transcoder-";
 
-    public string InputUrl(StreamRecord stream)
-    {
-        Span<byte> signature = stackalloc byte[UrlSigner.SignatureLength];
-        signer.Sign(Encoding.UTF8.GetBytes(stream.Id), Encoding.UTF8.GetBytes(Purpose), signature);
-        return $"{BaseAddress()}hls/{stream.Id}/playlist.m3u8?{Parameter}={Encoding.ASCII.GetString(signature)}";
-    }
+    public string InputUrl(StreamRecord stream) => $"{BaseAddress()}hls/{stream.Id}/playlist.m3u8?{Parameter}={signer.Sign(stream.Id, Purpose)}";
 
     public bool IsTranscoderInput(HttpContext context, string streamId)
         => context.Request.Query[Parameter].ToString() is { Length: > 0 } signature && signer.Verify(streamId, Purpose, signature);
 
     /// <summary>The client id of the transcoder of <paramref name="streamId"/>: the child URLs of its playlists carry it.</summary>
-    public string ClientId(string streamId)
-    {
-        Span<byte> signature = stackalloc byte[UrlSigner.SignatureLength];
-        signer.Sign(Encoding.UTF8.GetBytes(streamId), Encoding.UTF8.GetBytes(ClientPurpose), signature);
-        return ClientPrefix + Encoding.ASCII.GetString(signature);
-    }
+    public string ClientId(string streamId) => ClientPrefix + signer.Sign(streamId, ClientPurpose);
 
     /// <summary>Whether <paramref name="clientId"/> is the transcoder of <paramref name="streamId"/> (not a viewer to count).</summary>
     public bool IsTranscoderClient(string streamId, string clientId)

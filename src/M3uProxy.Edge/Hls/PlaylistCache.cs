@@ -42,9 +42,15 @@ internal sealed class PlaylistCache
     public int Count => _entries.Count;
 
     /// <summary>The playlist at <paramref name="url"/>; throws <see cref="PlaylistException"/>.</summary>
-    public async Task<UpstreamPlaylist> GetAsync(string url, string userAgent, IReadOnlyDictionary<string, string> headers, CancellationToken cancellationToken)
+    public Task<UpstreamPlaylist> GetAsync(string url, string userAgent, IReadOnlyDictionary<string, string> headers, CancellationToken cancellationToken)
+        => GetAsync(KeyOf(url, userAgent, headers), (Cache: this, Request: (url, userAgent, headers)), static s => s.Cache.FetchAsync(new UpstreamRequest(s.Request.url, s.Request.userAgent, s.Request.headers)), cancellationToken);
+
+    /// <summary>
+    /// The playlist cached under <paramref name="key"/>, got by <paramref name="fetch"/> with the same
+    /// single flight and times to live: for a playlist another instance of the cluster fetches upstream.
+    /// </summary>
+    public async Task<UpstreamPlaylist> GetAsync<TState>(string key, TState state, Func<TState, Task<UpstreamPlaylist>> fetch, CancellationToken cancellationToken)
     {
-        var key = KeyOf(url, userAgent, headers);
         while (true)
         {
             if (_entries.TryGetValue(key, out var entry))
@@ -61,7 +67,7 @@ internal sealed class PlaylistCache
             if (_entries.TryAdd(key, created))
             {
                 Prune();
-                _ = RunAsync(key, created, new UpstreamRequest(url, userAgent, headers));
+                _ = RunAsync(key, created, state, fetch);
                 return await created.Task.WaitAsync(cancellationToken);
             }
         }
@@ -69,12 +75,11 @@ internal sealed class PlaylistCache
 
     // Not cancelled by any one caller: others may be waiting for the same answer. Bounded by the
     // upstream client's header timeout and the body timeout.
-    private async Task RunAsync(string key, Entry entry, UpstreamRequest request)
+    private async Task RunAsync<TState>(string key, Entry entry, TState state, Func<TState, Task<UpstreamPlaylist>> fetch)
     {
         try
         {
-            Interlocked.Increment(ref _upstreamRequests);
-            var playlist = await FetchAsync(request);
+            var playlist = await fetch(state);
             entry.ExpiresAt = _time.GetUtcNow() + TimeToLive(playlist);
             entry.Completion.SetResult(playlist);
         }
@@ -82,8 +87,13 @@ internal sealed class PlaylistCache
         {
             _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
             var failure = exception as PlaylistException ?? Unavailable("Error", null, exception);
-            // Counted once per upstream request, however many players were waiting for it.
-            _metrics.UpstreamError(failure.Kind);
+            // Counted once per upstream request, however many players were waiting for it (the owner of a
+            // relayed playlist counts its own).
+            if (failure.Reason.StartsWith(PlaylistException.ReasonPrefix, StringComparison.Ordinal))
+            {
+                _metrics.UpstreamError(failure.Kind);
+            }
+
             entry.Completion.SetException(failure);
         }
     }
@@ -108,6 +118,7 @@ internal sealed class PlaylistCache
 
     private async Task<UpstreamPlaylist> FetchAsync(UpstreamRequest request)
     {
+        Interlocked.Increment(ref _upstreamRequests);
         UpstreamResponse response;
         try
         {
@@ -131,7 +142,8 @@ internal sealed class PlaylistCache
         }
     }
 
-    private static async Task<byte[]> ReadBodyAsync(Stream body, CancellationToken cancellationToken)
+    /// <summary>A playlist body, bounded and checked as one (throws <see cref="PlaylistException"/>).</summary>
+    internal static async Task<byte[]> ReadBodyAsync(Stream body, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         var length = 0;

@@ -19,18 +19,18 @@ internal sealed class SegmentFetcher
     private static readonly TimeSpan _unclaimedGrace = TimeSpan.FromSeconds(10);
 
     private readonly ConcurrentDictionary<SegmentKey, Task<SegmentFetch>> _inFlight = new();
+    private readonly Func<UpstreamRequest, CancellationToken, Task<UpstreamResponse>> _upstreamSend;
     private readonly SegmentCache _cache;
-    private readonly UpstreamClient _upstream;
     private readonly TimeProvider _time;
     private readonly ProxyMetrics _metrics;
     private long _upstreamRequests;
 
     public SegmentFetcher(UpstreamClient upstream, ProxySettings settings, TimeProvider time, ProxyMetrics metrics)
     {
-        _upstream = upstream;
         _time = time;
         _metrics = metrics;
         _cache = new SegmentCache(settings.HlsSegmentCacheBytes);
+        _upstreamSend = upstream.SendAsync;
     }
 
     /// <summary>Upstream segment requests made so far (for tests and diagnostics).</summary>
@@ -38,19 +38,28 @@ internal sealed class SegmentFetcher
 
     public SegmentCache Cache => _cache;
 
-    public async Task<SegmentFetch> FetchAsync(SegmentKey key, string userAgent, IReadOnlyDictionary<string, string> headers, CancellationToken cancellationToken)
+    public Task<SegmentFetch> FetchAsync(SegmentKey key, string userAgent, IReadOnlyDictionary<string, string> headers, CancellationToken cancellationToken)
+        => FetchAsync(key, userAgent, headers, send: null, cancellationToken);
+
+    /// <param name="key">The segment's URL and range.</param>
+    /// <param name="userAgent">The stream's User-Agent.</param>
+    /// <param name="headers">The stream's custom headers.</param>
+    /// <param name="send">Who answers instead of the upstream (in a cluster, the instance that fetches the stream's upstream); null: the upstream.</param>
+    /// <param name="cancellationToken">This caller's cancellation (the shared fetch goes on for the others).</param>
+    public async Task<SegmentFetch> FetchAsync(SegmentKey key, string userAgent, IReadOnlyDictionary<string, string> headers, Func<UpstreamRequest, CancellationToken, Task<UpstreamResponse>>? send, CancellationToken cancellationToken)
     {
         if (_cache.TryGet(key, out var cached))
         {
             return SegmentFetch.Shared(cached);
         }
 
+        send ??= _upstreamSend;
         var request = new UpstreamRequest(key.Url, userAgent, headers, key.Range);
         var lead = new TaskCompletionSource<SegmentFetch>(TaskCreationOptions.RunContinuationsAsynchronously);
         var shared = _inFlight.GetOrAdd(key, lead.Task);
         if (shared == lead.Task)
         {
-            _ = LeadAsync(key, request, lead);
+            _ = LeadAsync(key, request, send, lead);
         }
 
         var fetch = await shared.WaitAsync(cancellationToken);
@@ -65,15 +74,15 @@ internal sealed class SegmentFetcher
         }
 
         // Someone else streams that large segment: fetch our own copy.
-        return await FetchAloneAsync(request, cancellationToken);
+        return await FetchAloneAsync(request, send, cancellationToken);
     }
 
-    private async Task LeadAsync(SegmentKey key, UpstreamRequest request, TaskCompletionSource<SegmentFetch> lead)
+    private async Task LeadAsync(SegmentKey key, UpstreamRequest request, Func<UpstreamRequest, CancellationToken, Task<UpstreamResponse>> send, TaskCompletionSource<SegmentFetch> lead)
     {
         SegmentFetch result;
         try
         {
-            result = await FetchAloneAsync(request, CancellationToken.None);
+            result = await FetchAloneAsync(request, send, CancellationToken.None);
             if (result.Segment is { } segment && segment.StatusCode is >= 200 and < 300)
             {
                 _cache.Add(key, segment);
@@ -94,8 +103,8 @@ internal sealed class SegmentFetcher
         }
     }
 
-    private async Task<SegmentFetch> FetchAloneAsync(UpstreamRequest request, CancellationToken cancellationToken)
-        => Counted(await FetchOnceAsync(request, cancellationToken));
+    private async Task<SegmentFetch> FetchAloneAsync(UpstreamRequest request, Func<UpstreamRequest, CancellationToken, Task<UpstreamResponse>> send, CancellationToken cancellationToken)
+        => Counted(await FetchOnceAsync(request, send, cancellationToken));
 
     // One upstream request, one error at most in the metrics, however many players share its answer.
     private SegmentFetch Counted(SegmentFetch fetch)
@@ -108,13 +117,13 @@ internal sealed class SegmentFetcher
         return fetch;
     }
 
-    private async Task<SegmentFetch> FetchOnceAsync(UpstreamRequest request, CancellationToken cancellationToken)
+    private async Task<SegmentFetch> FetchOnceAsync(UpstreamRequest request, Func<UpstreamRequest, CancellationToken, Task<UpstreamResponse>> send, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _upstreamRequests);
         UpstreamResponse response;
         try
         {
-            response = await _upstream.SendAsync(request, cancellationToken);
+            response = await send(request, cancellationToken);
         }
         catch (UpstreamException exception)
         {

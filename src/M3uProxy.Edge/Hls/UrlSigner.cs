@@ -51,6 +51,14 @@ internal sealed class UrlSigner
         Base64Url.EncodeToUtf8(hash[..HashPrefixBytes], destination);
     }
 
+    /// <summary>The signature of (<paramref name="streamId"/>, <paramref name="url"/>) as text.</summary>
+    public string Sign(string streamId, string url)
+    {
+        Span<byte> signature = stackalloc byte[SignatureLength];
+        Sign(Encoding.UTF8.GetBytes(streamId), Encoding.UTF8.GetBytes(url), signature);
+        return Encoding.ASCII.GetString(signature);
+    }
+
     /// <summary>Whether <paramref name="signature"/> is the signature of (<paramref name="streamId"/>, <paramref name="url"/>); constant time.</summary>
     public bool Verify(string streamId, string url, string signature)
     {

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using M3uProxy.Edge.Api;
 using M3uProxy.Edge.Clients;
 using M3uProxy.Edge.Coordination;
@@ -17,6 +16,8 @@ namespace M3uProxy.Edge.Playback;
 /// A relay is not a client (it is counted where its viewers are); it keeps the stream from being
 /// reaped here while it runs. Answers 409 when another instance owns the channel or this one is
 /// stopping (the caller asks again), and the owner's own upstream error (502/503/504) as a viewer would get it.
+/// A transcode with HLS output carries no bytes (its files are fetched per request, <c>/cluster/hls/</c>):
+/// its relay holds the transcoder and sends a heartbeat until the channel ends.
 /// </summary>
 internal static class ClusterRelayEndpoints
 {
@@ -42,7 +43,7 @@ internal static class ClusterRelayEndpoints
             return;
         }
 
-        if (!lifecycle.TryGetListed(streamId, out var stream) || stream.Definition.Kind != StreamKind.LiveContinuous)
+        if (!lifecycle.TryGetListed(streamId, out var stream) || stream.Definition.Kind is not (StreamKind.LiveContinuous or StreamKind.TranscodedHls))
         {
             await ApiResults.WriteDetailAsync(response, StatusCodes.Status404NotFound, "Stream not found");
             return;
@@ -60,6 +61,12 @@ internal static class ClusterRelayEndpoints
         var (channel, reader, programHeader) = channels.Join(stream, relay);
         try
         {
+            if (stream.Definition.Kind == StreamKind.TranscodedHls)
+            {
+                await HeartbeatAsync(response, channel, stream, cluster.HeldToken(streamId), time, relaying.Token);
+                return;
+            }
+
             var start = await channel.Started.WaitAsync(relaying.Token);
             if (!start.Started && channel.Buffer.Published == 0)
             {
@@ -68,12 +75,8 @@ internal static class ClusterRelayEndpoints
             }
 
             response.StatusCode = StatusCodes.Status200OK;
+            ClusterChannels.WriteFencingToken(response, cluster.HeldToken(streamId));
             response.ContentType = MediaContentType.ForLiveStream(stream.Definition, stream.EffectiveUrl) ?? (channel.Buffer.IsTransportStream ? MediaContentType.MpegTs : MediaContentType.Fallback);
-            if (cluster.HeldToken(streamId) is { } token)
-            {
-                response.Headers[ClusterChannels.FencingHeader] = token.ToString(CultureInfo.InvariantCulture);
-            }
-
             await response.StartAsync(relaying.Token);
             if (!programHeader.IsEmpty)
             {
@@ -89,6 +92,26 @@ internal static class ClusterRelayEndpoints
         finally
         {
             channels.Leave(channel, reader, relay);
+        }
+    }
+
+    // The transcoder runs while the relay is joined; the relaying instance learns it still does from the heartbeat.
+    private static async Task HeartbeatAsync(HttpResponse response, LiveChannel channel, StreamRecord stream, long? token, TimeProvider time, CancellationToken cancellationToken)
+    {
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/octet-stream";
+        ClusterChannels.WriteFencingToken(response, token);
+        await response.StartAsync(cancellationToken);
+        while (!channel.HasEnded && !channel.IsStopping)
+        {
+            response.BodyWriter.Write("\n"u8);
+            stream.Touch(time.GetUtcNow()); // relayed elsewhere: not idle here
+            if ((await response.BodyWriter.FlushAsync(cancellationToken)).IsCompleted)
+            {
+                return;
+            }
+
+            await Task.Delay(HeartbeatRelaySource.Interval, time, cancellationToken);
         }
     }
 

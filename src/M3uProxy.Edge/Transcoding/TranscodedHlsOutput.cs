@@ -1,5 +1,6 @@
 using M3uProxy.Edge.Api;
 using M3uProxy.Edge.Clients;
+using M3uProxy.Edge.Coordination;
 using M3uProxy.Edge.FanOut;
 using M3uProxy.Edge.Lifecycle;
 using M3uProxy.Edge.Streams;
@@ -10,7 +11,10 @@ namespace M3uProxy.Edge.Transcoding;
 /// HLS output of a transcoder (<c>output_format: "hls"</c>): the first playlist request starts the
 /// stream's channel (and so its ffmpeg) and holds it while players keep asking; the playlist and
 /// segments come from the session's own folder by their opaque names. Players that stop asking
-/// release it; the channel's grace then stops ffmpeg and the folder goes with it.
+/// release it; the channel's grace then stops ffmpeg and the folder goes with it. In a cluster the
+/// transcoder runs on the instance that owns the channel; the others hold their channel as a relay
+/// (which keeps the owner's transcoder running, and takes over when the owner is gone) and fetch
+/// the playlist and segments from the owner (<c>/cluster/hls/{id}/…</c>).
 /// </summary>
 internal sealed partial class TranscodedHlsOutput : IDisposable
 {
@@ -23,9 +27,11 @@ internal sealed partial class TranscodedHlsOutput : IDisposable
     private readonly Lock _gate = new();
     private readonly ITimer _sweep;
     private readonly TimeProvider _time;
+    private readonly ClusterChannels _cluster;
 
-    public TranscodedHlsOutput(LiveChannelRegistry channels, TranscodeSessions sessions, StreamLifecycle lifecycle, TranscodingOptions options, TimeProvider time)
+    public TranscodedHlsOutput(LiveChannelRegistry channels, TranscodeSessions sessions, StreamLifecycle lifecycle, TranscodingOptions options, TimeProvider time, ClusterChannels cluster)
     {
+        _cluster = cluster;
         _channels = channels;
         _sessions = sessions;
         _lifecycle = lifecycle;
@@ -63,6 +69,11 @@ internal sealed partial class TranscodedHlsOutput : IDisposable
                 return;
             }
 
+            if (await TryServeFromOwnerAsync(context, stream.Id, "playlist.m3u8"))
+            {
+                return;
+            }
+
             if (channel.HasEnded || DateTime.UtcNow >= deadline)
             {
                 context.Response.Headers.RetryAfter = "2";
@@ -79,18 +90,87 @@ internal sealed partial class TranscodedHlsOutput : IDisposable
     {
         if (!_sessions.TryGet(streamId, out var session) || session.Hls?.TryOpen(file) is not { } stream)
         {
-            await ApiResults.WriteDetailAsync(context.Response, StatusCodes.Status404NotFound, "Segment not found");
+            if (!await TryServeFromOwnerAsync(context, streamId, file))
+            {
+                await ApiResults.WriteDetailAsync(context.Response, StatusCodes.Status404NotFound, "Segment not found");
+            }
+
             return;
         }
 
         Touch(streamId);
+        await WriteFileAsync(context, file, stream);
+    }
+
+    /// <summary>
+    /// The owner's side of <c>/cluster/hls/{id}/{file}</c>: a file of the transcoder running here, by
+    /// the names it serves (never a path); 409 when none runs here (the caller asks the owner again).
+    /// </summary>
+    public async Task ServeForClusterAsync(HttpContext context, string streamId, string file)
+    {
+        if (!_sessions.TryGet(streamId, out var session) || session.Hls is not { } hls)
+        {
+            await ApiResults.WriteDetailAsync(context.Response, StatusCodes.Status409Conflict, "No transcoder of this stream runs here");
+            return;
+        }
+
+        if (hls.TryOpen(file == "playlist.m3u8" ? hls.PlaylistName : file) is not { } stream)
+        {
+            await ApiResults.WriteDetailAsync(context.Response, StatusCodes.Status404NotFound, "Segment not found");
+            return;
+        }
+
+        ClusterChannels.WriteFencingToken(context.Response, _cluster.HeldToken(streamId));
+        await WriteFileAsync(context, file, stream);
+    }
+
+    private static async Task WriteFileAsync(HttpContext context, string file, FileStream stream)
+    {
         await using (stream)
         {
             context.Response.StatusCode = StatusCodes.Status200OK;
-            context.Response.ContentType = file.EndsWith(".ts", StringComparison.Ordinal) ? "video/mp2t" : "video/mp4";
+            context.Response.ContentType = file.EndsWith(".ts", StringComparison.Ordinal) ? "video/mp2t" : file.EndsWith(".m3u8", StringComparison.Ordinal) ? "application/vnd.apple.mpegurl" : "video/mp4";
             context.Response.ContentLength = stream.Length;
             context.Response.Headers.AccessControlAllowOrigin = "*";
             await stream.CopyToAsync(context.Response.Body, context.RequestAborted);
+        }
+    }
+
+    // Another instance runs the transcoder: its file, passed on. False when there is none to pass on (yet).
+    private async Task<bool> TryServeFromOwnerAsync(HttpContext context, string streamId, string file)
+    {
+        if (!_cluster.IsShared || await _cluster.OwnerElsewhereAsync(streamId, context.RequestAborted) is not { AdvertiseUrl.Length: > 0 } owner)
+        {
+            return false;
+        }
+
+        HttpResponseMessage answer;
+        try
+        {
+            answer = await _cluster.GetFromOwnerAsync(owner, $"{ClusterChannels.HlsPath}{streamId}/{Uri.EscapeDataString(file)}", range: null, context.RequestAborted);
+        }
+        catch (RelayRefusedException)
+        {
+            return false;
+        }
+
+        using (answer)
+        {
+            if (answer.StatusCode != System.Net.HttpStatusCode.OK)
+            {
+                return false;
+            }
+
+            Touch(streamId);
+            var response = context.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = answer.Content.Headers.ContentType?.ToString() ?? "application/octet-stream";
+            response.ContentLength = answer.Content.Headers.ContentLength;
+            response.Headers.CacheControl = "no-cache, no-store";
+            response.Headers.AccessControlAllowOrigin = "*";
+            await using var body = await answer.Content.ReadAsStreamAsync(context.RequestAborted);
+            await body.CopyToAsync(response.Body, context.RequestAborted);
+            return true;
         }
     }
 

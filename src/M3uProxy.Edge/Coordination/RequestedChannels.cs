@@ -1,0 +1,151 @@
+using System.Collections.Concurrent;
+using M3uProxy.Edge.Streams;
+
+namespace M3uProxy.Edge.Coordination;
+
+/// <summary>
+/// Ownership of the channels read per request rather than by a pump (an HLS source: its playlists
+/// and segments are fetched when players ask). The first instance with a viewer takes the
+/// channel's lease (the same lease, fencing included, as a live channel's) and keeps it while it
+/// holds the stream; the others fetch from it. When the owner is gone (its lease expired) the next
+/// request takes the lease and fetches upstream itself. On a single instance everything is local.
+/// </summary>
+internal sealed partial class RequestedChannels
+{
+    /// <summary>How long a request waits for a lease a vanished owner still holds (its expiry is 3 s).</summary>
+    public static readonly TimeSpan TakeoverWait = TimeSpan.FromSeconds(5);
+
+    private static readonly TimeSpan _retryEvery = TimeSpan.FromMilliseconds(250);
+
+    // An owner found in Redis is trusted this long before it is looked up again (a segment request
+    // per viewer per target duration need not each ask Redis).
+    private static readonly TimeSpan _ownerKnownFor = TimeSpan.FromSeconds(1);
+
+    private readonly ConcurrentDictionary<string, ChannelLease> _held = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (InstanceInfo Owner, long Since)> _owners = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _highestTokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task<InstanceInfo?>> _resolving = new(StringComparer.Ordinal);
+    private readonly ClusterChannels _cluster;
+
+    public RequestedChannels(ClusterChannels cluster)
+    {
+        _cluster = cluster;
+    }
+
+    public bool IsShared => _cluster.IsShared;
+
+    /// <summary>The fencing token of this instance's lease on the channel; null when it does not hold it.</summary>
+    public long? HeldToken(string streamId)
+        => _held.TryGetValue(streamId, out var lease) && !lease.Lost.IsCancellationRequested ? lease.FencingToken : null;
+
+    /// <summary>
+    /// The instance to fetch <paramref name="stream"/> from; null when this one fetches upstream
+    /// (it holds the lease, took it now, or there is no cluster). <paramref name="unreachable"/>
+    /// is an owner that just failed to answer: not returned again, its lease is waited out.
+    /// Throws <see cref="RelayRefusedException"/> when no owner answers within <see cref="TakeoverWait"/>.
+    /// </summary>
+    public async ValueTask<InstanceInfo?> OwnerElsewhereAsync(StreamRecord stream, InstanceInfo? unreachable, CancellationToken cancellationToken)
+    {
+        if (!_cluster.IsShared || HeldToken(stream.Id) is not null)
+        {
+            return null;
+        }
+
+        if (unreachable is null && _owners.TryGetValue(stream.Id, out var known) && _cluster.Time.GetElapsedTime(known.Since) < _ownerKnownFor)
+        {
+            return known.Owner;
+        }
+
+        // One resolution per channel at a time: two requests here must not both take the lease.
+        var resolving = _resolving.GetOrAdd(stream.Id, _ => ResolveAsync(stream, unreachable));
+        try
+        {
+            return await resolving.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            if (resolving.IsCompleted)
+            {
+                _resolving.TryRemove(new KeyValuePair<string, Task<InstanceInfo?>>(stream.Id, resolving));
+            }
+        }
+    }
+
+    /// <summary>Notes an owner's fencing token; false when an owner with a larger one answered before (this one lost its lease).</summary>
+    public bool Accepts(string streamId, long token)
+    {
+        if (token <= 0)
+        {
+            return true;
+        }
+
+        var highest = _highestTokens.AddOrUpdate(streamId, token, (_, seen) => Math.Max(seen, token));
+        if (token >= highest)
+        {
+            return true;
+        }
+
+        _owners.TryRemove(streamId, out _);
+        return false;
+    }
+
+    /// <summary>Forgets the owner found for the channel (it answered that it is not the owner any more).</summary>
+    public void Forget(string streamId) => _owners.TryRemove(streamId, out _);
+
+    private async Task<InstanceInfo?> ResolveAsync(StreamRecord stream, InstanceInfo? unreachable)
+    {
+        await Task.Yield(); // the caller registers this task before it runs
+        var time = _cluster.Time;
+        var since = time.GetTimestamp();
+        while (true)
+        {
+            var owner = await _cluster.Ownership.FindOwnerAsync(stream.Id, CancellationToken.None);
+            if (owner is { AdvertiseUrl.Length: > 0 } && owner.WorkerId != _cluster.Self.WorkerId && owner.WorkerId != unreachable?.WorkerId)
+            {
+                _owners[stream.Id] = (owner, time.GetTimestamp());
+                return owner;
+            }
+
+            if (HeldToken(stream.Id) is null && await _cluster.Ownership.TryAcquireAsync(stream.Id, CancellationToken.None) is { } lease)
+            {
+                Hold(stream, lease);
+                return null;
+            }
+
+            if (time.GetElapsedTime(since) > TakeoverWait)
+            {
+                _owners.TryRemove(stream.Id, out _);
+                throw new RelayRefusedException($"the instance that owns stream {stream.Id} did not answer, and its lease did not pass on within {TakeoverWait.TotalSeconds:0} s");
+            }
+
+            await Task.Delay(_retryEvery, time);
+        }
+    }
+
+    // Held while the stream lives here (reaped, deleted or shut down: released) or until it is lost.
+    private void Hold(StreamRecord stream, ChannelLease lease)
+    {
+        Log.Owning(_cluster.Logger, stream.Id, lease.FencingToken);
+        if (_held.TryGetValue(stream.Id, out var old))
+        {
+            _ = ReleaseAsync(stream.Id, old);
+        }
+
+        _held[stream.Id] = lease;
+        _owners.TryRemove(stream.Id, out _);
+        stream.Lifetime.Register(() => _ = ReleaseAsync(stream.Id, lease));
+        lease.Lost.Register(() => _ = ReleaseAsync(stream.Id, lease));
+    }
+
+    private async Task ReleaseAsync(string streamId, ChannelLease lease)
+    {
+        _held.TryRemove(new KeyValuePair<string, ChannelLease>(streamId, lease));
+        await lease.DisposeAsync(); // never throws: Redis failures are handled inside
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(870, LogLevel.Information, "Stream {StreamId}: fetched here for the cluster (fencing token {Token})")]
+        public static partial void Owning(ILogger logger, string streamId, long token);
+    }
+}

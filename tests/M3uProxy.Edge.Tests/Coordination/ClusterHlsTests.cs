@@ -1,0 +1,142 @@
+using System.Net;
+using M3uProxy.Edge.Testing;
+using M3uProxy.Edge.Tests.Hls;
+using M3uProxy.Edge.Tests.Infrastructure;
+
+namespace M3uProxy.Edge.Tests.Coordination;
+
+/// <summary>
+/// An HLS source across real instances sharing a real redis-server: the instance that owns the
+/// stream fetches its playlists and segments upstream, the others get them from it over
+/// <c>/cluster/hls/</c>, so the origin sees one request per playlist (per refresh) and per segment;
+/// when the owner is killed, an instance with viewers takes the stream over.
+/// </summary>
+public sealed class ClusterHlsTests
+{
+    public const string Secret = "cluster-hls-test-secret";
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task PlayedOnTwoInstances_TheOriginSeesOneRequestPerPlaylistAndSegment()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var origin = cluster.Origin;
+        var folder = await TestMedia.GetHlsFolderAsync();
+        origin.AddHls("/ch/vod", folder);
+        origin.AddText("/ch/master.m3u8", "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=800000\nvod/index.m3u8\n", "application/vnd.apple.mpegurl");
+        var id = await TestCluster.CreateAsync(cluster.A, new { url = origin.Url("/ch/master.m3u8") });
+        var expected = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => File.ReadAllBytesAsync(Path.Combine(folder, $"seg_{i:000}.ts"), Cancel)));
+
+        foreach (var (instance, viewer) in new[] { (cluster.B, "b1"), (cluster.A, "a1"), (cluster.B, "b2") })
+        {
+            var segments = await PlayAsync(instance, id, viewer, 3);
+            Assert.Equal(expected, segments);
+        }
+
+        Assert.Equal(1, origin.RequestCount("/ch/master.m3u8"));
+        Assert.Equal(1, origin.RequestCount("/ch/vod/index.m3u8"));
+        Assert.All(Enumerable.Range(0, 3), i => Assert.Equal(1, origin.RequestCount($"/ch/vod/seg_{i:000}.ts")));
+        // The viewers are counted where they watch: the owner (B, the first with a viewer) counts none of A's.
+        var (_, onA, _) = await cluster.A.GetAsync($"streams/{id}");
+        Assert.Equal(3, (long)onA!["stream"]!["total_segments_served"]!);
+    }
+
+    [Fact]
+    public async Task OwnerKilled_TheInstanceWithViewersFetchesUpstreamItself()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var origin = cluster.Origin;
+        origin.AddText("/live.m3u8", "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:7\n#EXTINF:2,\na.ts\n", "application/vnd.apple.mpegurl");
+        await using var killed = ChildProxy.Start(cluster.Redis.Settings("edge-k").ToDictionary(p => p.Key, p => p.Value!));
+        await killed.WaitUntilUpAsync();
+        var id = await TestCluster.CreateAsync(cluster.B, new { url = origin.Url("/live.m3u8") });
+
+        Assert.Equal(HttpStatusCode.OK, (await killed.Client.GetAsync($"hls/{id}/playlist.m3u8?client_id=k1", Cancel)).StatusCode); // the process owns it
+        var fetched = origin.RequestCount("/live.m3u8");
+        Assert.Contains("#EXT-X-MEDIA-SEQUENCE:7", await cluster.B.Client.GetStringAsync($"hls/{id}/playlist.m3u8?client_id=b1", Cancel), StringComparison.Ordinal);
+        Assert.Equal(fetched, origin.RequestCount("/live.m3u8")); // B's came from the owner's cache
+
+        await killed.KillAsync();
+
+        // B waits out the dead owner's lease (3 s), takes it and fetches upstream: a bound of "it happens at all".
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                using var response = await cluster.B.Client.GetAsync($"hls/{id}/playlist.m3u8?client_id=b1", Cancel);
+                return response.StatusCode == HttpStatusCode.OK && origin.RequestCount("/live.m3u8") > fetched;
+            },
+            TimeSpan.FromSeconds(15),
+            "B serves the playlist from the origin itself");
+        var refreshed = origin.RequestCount("/live.m3u8");
+        await Task.Delay(TimeSpan.FromSeconds(2), Cancel);
+        Assert.Equal(HttpStatusCode.OK, (await cluster.B.Client.GetAsync($"hls/{id}/playlist.m3u8?client_id=b1", Cancel)).StatusCode);
+        Assert.True(origin.RequestCount("/live.m3u8") > refreshed, "B keeps fetching the live playlist");
+    }
+
+    [Fact]
+    public async Task TheInternalRoutes_NeedTheClusterSecret_AndServeNoPath()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var origin = await FakeOrigin.StartAsync(cancellationToken: Cancel);
+        origin.AddText("/live.m3u8", "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\na.ts\n", "application/vnd.apple.mpegurl");
+        await using var a = await ProxyHost.StartAsync(new Dictionary<string, string?>(redis.Settings("edge-a")) { ["CLUSTER_SECRET"] = Secret });
+        var id = await TestCluster.CreateAsync(a, new { url = origin.Url("/live.m3u8") });
+
+        foreach (var path in new[] { $"cluster/hls/{id}/playlist.m3u8", $"cluster/hls/{id}/segment.ts?url={Uri.EscapeDataString(origin.Url("/live.m3u8"))}", $"cluster/hls/{id}/index.m3u8" })
+        {
+            var (status, body, _) = await a.GetAsync(path);
+            Assert.Equal(403, status);
+            Assert.NotNull((string?)body!["detail"]);
+            using var wrong = new HttpRequestMessage(HttpMethod.Get, path);
+            wrong.Headers.Add("X-Cluster-Secret", "guessed");
+            using var refused = await a.Client.SendAsync(wrong, Cancel);
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        }
+
+        Assert.Equal(0, origin.RequestCount("/live.m3u8"));
+        using (var member = Member($"cluster/hls/{id}/playlist.m3u8"))
+        using (var answer = await a.Client.SendAsync(member, Cancel))
+        {
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode); // with the secret: A fetches and owns it
+            Assert.StartsWith("#EXTM3U", await answer.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+        }
+
+        foreach (var file in new[] { "..%2F..%2F..%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd", "..%5C..%5Cetc%5Cpasswd", "index.m3u8%00" })
+        {
+            using var member = Member($"cluster/hls/{id}/{file}");
+            using var answer = await a.Client.SendAsync(member, Cancel);
+            Assert.InRange((int)answer.StatusCode, 400, 499);
+            Assert.DoesNotContain("root:", await answer.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+        }
+
+        using var notHttp = Member($"cluster/hls/{id}/segment.ts?url={Uri.EscapeDataString("file:///etc/passwd")}");
+        using var notHttpAnswer = await a.Client.SendAsync(notHttp, Cancel);
+        Assert.Equal(HttpStatusCode.BadRequest, notHttpAnswer.StatusCode);
+
+        await using var single = await ProxyHost.StartAsync();
+        Assert.Equal(403, (await single.GetAsync($"cluster/hls/{id}/playlist.m3u8")).Status);
+    }
+
+    /// <summary>A request with the cluster's secret, as another instance makes it.</summary>
+    public static HttpRequestMessage Member(string path)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("X-Cluster-Secret", Secret);
+        return request;
+    }
+
+    /// <summary>Plays the stream on <paramref name="instance"/> as a player does; the first <paramref name="count"/> segments' bytes.</summary>
+    private static async Task<byte[][]> PlayAsync(ProxyHost instance, string id, string viewer, int count)
+    {
+        var master = await instance.Client.GetStringAsync($"hls/{id}/playlist.m3u8?client_id={viewer}", Cancel);
+        var media = await instance.Client.GetStringAsync(HlsPlaylistText.Variants(master).Single(), Cancel);
+        var segments = new List<byte[]>();
+        foreach (var segment in HlsPlaylistText.Uris(media).Take(count))
+        {
+            segments.Add(await instance.Client.GetByteArrayAsync(segment, Cancel));
+        }
+
+        return [.. segments];
+    }
+}
