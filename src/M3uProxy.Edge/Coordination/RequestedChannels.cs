@@ -8,7 +8,10 @@ namespace M3uProxy.Edge.Coordination;
 /// and segments are fetched when players ask). The first instance with a viewer takes the
 /// channel's lease (the same lease, fencing included, as a live channel's) and keeps it while it
 /// holds the stream; the others fetch from it. When the owner is gone (its lease expired) the next
-/// request takes the lease and fetches upstream itself. On a single instance everything is local.
+/// request takes the lease and fetches upstream itself. The owner also holds a lease under each of
+/// the stream's parts it serves (an HLS variant): an instance asked for a part it never saw (a
+/// variant's segment, hashed elsewhere by a balancer) finds the owner by the part's id alone.
+/// On a single instance everything is local.
 /// </summary>
 internal sealed partial class RequestedChannels
 {
@@ -71,6 +74,44 @@ internal sealed partial class RequestedChannels
         }
     }
 
+    /// <summary>
+    /// When this instance owns <paramref name="stream"/>, takes the lease of its
+    /// <paramref name="part"/> too (once; released with the stream's lease or the part's record),
+    /// so <see cref="FindPartOwnerAsync"/> finds this instance by the part's id.
+    /// </summary>
+    public ValueTask HoldPartAsync(StreamRecord part, StreamRecord stream)
+    {
+        if (!_cluster.IsShared || !_held.TryGetValue(stream.Id, out var owned) || owned.Lost.IsCancellationRequested || _held.ContainsKey(part.Id))
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        return new ValueTask(HoldPartAsync(part, stream, owned));
+    }
+
+    /// <summary>The instance that owns the stream a part (an HLS variant) unknown here belongs to; null when none does, or this one.</summary>
+    public async ValueTask<InstanceInfo?> FindPartOwnerAsync(string partId, CancellationToken cancellationToken)
+    {
+        if (!_cluster.IsShared)
+        {
+            return null;
+        }
+
+        if (_owners.TryGetValue(partId, out var known) && _cluster.Time.GetElapsedTime(known.Since) < _ownerKnownFor)
+        {
+            return known.Owner;
+        }
+
+        var owner = await _cluster.Ownership.FindOwnerAsync(partId, cancellationToken);
+        if (owner is not { AdvertiseUrl.Length: > 0 } || owner.WorkerId == _cluster.Self.WorkerId)
+        {
+            return null;
+        }
+
+        _owners[partId] = (owner, _cluster.Time.GetTimestamp());
+        return owner;
+    }
+
     /// <summary>Notes an owner's fencing token; false when an owner with a larger one answered before (this one lost its lease).</summary>
     public bool Accepts(string streamId, long token)
     {
@@ -122,8 +163,30 @@ internal sealed partial class RequestedChannels
         }
     }
 
-    // Held while the stream lives here (reaped, deleted or shut down: released) or until it is lost.
-    private void Hold(StreamRecord stream, ChannelLease lease)
+    private async Task HoldPartAsync(StreamRecord part, StreamRecord stream, ChannelLease owned)
+    {
+        if (!_resolving.TryAdd(part.Id, Task.FromResult<InstanceInfo?>(null)))
+        {
+            return; // being taken already
+        }
+
+        try
+        {
+            // Null while the previous owner's lease on the part runs out: the next request asks again.
+            if (await _cluster.Ownership.TryAcquireAsync(part.Id, CancellationToken.None) is { } lease)
+            {
+                Hold(part, lease, stream.Lifetime, owned.Lost);
+            }
+        }
+        finally
+        {
+            _resolving.TryRemove(part.Id, out _);
+        }
+    }
+
+    // Held while the stream lives here (reaped, deleted or shut down: released) or until it is lost
+    // (a part's: also when its stream's ends).
+    private void Hold(StreamRecord stream, ChannelLease lease, params CancellationToken[] alsoEndedBy)
     {
         Log.Owning(_cluster.Logger, stream.Id, lease.FencingToken);
         if (_held.TryGetValue(stream.Id, out var old))
@@ -133,8 +196,10 @@ internal sealed partial class RequestedChannels
 
         _held[stream.Id] = lease;
         _owners.TryRemove(stream.Id, out _);
-        stream.Lifetime.Register(() => _ = ReleaseAsync(stream.Id, lease));
-        lease.Lost.Register(() => _ = ReleaseAsync(stream.Id, lease));
+        foreach (var ended in (CancellationToken[])[stream.Lifetime, lease.Lost, .. alsoEndedBy])
+        {
+            ended.Register(() => _ = ReleaseAsync(stream.Id, lease));
+        }
     }
 
     private async Task ReleaseAsync(string streamId, ChannelLease lease)

@@ -17,7 +17,7 @@ namespace M3uProxy.Edge.Hls;
 /// failover, with its URL after redirects in <c>X-Cluster-Playlist-Url</c>; for a transcode with
 /// HLS output, its transcoder's playlist;</item>
 /// <item><c>GET /cluster/hls/{id}/segment.ts?url=…</c> (and <c>Range</c>): a segment of the stream
-/// or of one of its variants, from this instance's single flight and segment cache;</item>
+/// or of one of its variants (the id may be the variant's), from this instance's single flight and segment cache;</item>
 /// <item><c>GET /cluster/hls/{id}/{file}</c>: a file of the transcoder running here, by the names
 /// it serves.</item>
 /// </list>
@@ -39,7 +39,7 @@ internal static class ClusterHlsEndpoints
     private static async Task PlaylistAsync(
         HttpContext context, string streamId, ClusterChannels cluster, StreamLifecycle lifecycle, RequestedChannels owners, HlsStreams streams, PlaylistSource source, TranscodedHlsOutput transcoded, TimeProvider time)
     {
-        if (await AdmitAsync(context, streamId, cluster, lifecycle) is not { } top)
+        if (await AdmitAsync(context, cluster, lifecycle.TryGetListed(streamId, out var listed) ? listed : null) is not { } top)
         {
             return;
         }
@@ -66,6 +66,7 @@ internal static class ClusterHlsEndpoints
             }
 
             target = streams.ChildOf(top, url);
+            await owners.HoldPartAsync(target, top); // its segments may be asked for where the variant is not known
         }
 
         UpstreamPlaylist playlist;
@@ -82,6 +83,7 @@ internal static class ClusterHlsEndpoints
         }
 
         top.Touch(time.GetUtcNow()); // watched elsewhere: not idle here
+        target.Touch(time.GetUtcNow());
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = HlsHeaders.PlaylistContentType;
@@ -92,9 +94,10 @@ internal static class ClusterHlsEndpoints
     }
 
     private static async Task SegmentAsync(
-        HttpContext context, string streamId, ClusterChannels cluster, StreamLifecycle lifecycle, RequestedChannels owners, SegmentFetcher fetcher, HlsSegmentHandler segments, TimeProvider time)
+        HttpContext context, string streamId, ClusterChannels cluster, HlsStreams streams, RequestedChannels owners, SegmentFetcher fetcher, HlsSegmentHandler segments, TimeProvider time)
     {
-        if (await AdmitAsync(context, streamId, cluster, lifecycle) is not { } top)
+        // The stream, or the stream of a variant (asked by an instance that does not know the variant).
+        if (await AdmitAsync(context, cluster, streams.TopOf(streamId)) is not { } top)
         {
             return;
         }
@@ -127,7 +130,7 @@ internal static class ClusterHlsEndpoints
 
     private static async Task FileAsync(HttpContext context, string streamId, string file, ClusterChannels cluster, StreamLifecycle lifecycle, TranscodedHlsOutput transcoded)
     {
-        if (await AdmitAsync(context, streamId, cluster, lifecycle) is not { } stream)
+        if (await AdmitAsync(context, cluster, lifecycle.TryGetListed(streamId, out var listed) ? listed : null) is not { } stream)
         {
             return;
         }
@@ -142,7 +145,7 @@ internal static class ClusterHlsEndpoints
     }
 
     // A member of the cluster asking about a stream this instance knows (read through from Redis when it did not hold it).
-    private static async Task<StreamRecord?> AdmitAsync(HttpContext context, string streamId, ClusterChannels cluster, StreamLifecycle lifecycle)
+    private static async Task<StreamRecord?> AdmitAsync(HttpContext context, ClusterChannels cluster, StreamRecord? stream)
     {
         if (!cluster.IsShared || !await cluster.IsMemberAsync(context.Request, context.RequestAborted))
         {
@@ -150,7 +153,7 @@ internal static class ClusterHlsEndpoints
             return null;
         }
 
-        if (!lifecycle.TryGetListed(streamId, out var stream))
+        if (stream is null)
         {
             await ApiResults.WriteDetailAsync(context.Response, StatusCodes.Status404NotFound, "Stream not found");
             return null;

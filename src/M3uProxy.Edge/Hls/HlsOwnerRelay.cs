@@ -52,7 +52,13 @@ internal sealed class HlsOwnerRelay
             var owner = IsShared(top) ? await OwnerAsync(top, unreachable, cancellationToken) : null;
             if (owner is null)
             {
-                return ReferenceEquals(target, top) ? await _source.GetAsync(top, cancellationToken) : await _source.GetVariantAsync(target, top, cancellationToken);
+                if (ReferenceEquals(target, top))
+                {
+                    return await _source.GetAsync(top, cancellationToken);
+                }
+
+                await _owners.HoldPartAsync(target, top); // its segments may be asked for where the variant is not known
+                return await _source.GetVariantAsync(target, top, cancellationToken);
             }
 
             var key = $"cluster\n{owner.WorkerId}\n{target.Id}\n{target.Definition.Url}";
@@ -67,9 +73,21 @@ internal sealed class HlsOwnerRelay
         }
     }
 
-    /// <summary>What fetches a segment of <paramref name="top"/> (or of one of its variants): null for the upstream, else through the owner.</summary>
-    public Func<UpstreamRequest, CancellationToken, Task<UpstreamResponse>>? SenderFor(StreamRecord? top)
-        => top is not null && IsShared(top) ? (request, cancellationToken) => SendSegmentAsync(top, request, cancellationToken) : null;
+    /// <summary>
+    /// What fetches a segment of <paramref name="top"/> (or of one of its variants): null for the
+    /// upstream, else through the owner. When the stream is not known here (<paramref name="top"/>
+    /// null: a variant another instance served the playlist of), through the instance that holds
+    /// <paramref name="streamId"/>'s lease, if any.
+    /// </summary>
+    public Func<UpstreamRequest, CancellationToken, Task<UpstreamResponse>>? SenderFor(StreamRecord? top, string streamId)
+    {
+        if (top is null)
+        {
+            return _owners.IsShared ? (request, cancellationToken) => SendUnknownSegmentAsync(streamId, request, cancellationToken) : null;
+        }
+
+        return IsShared(top) ? (request, cancellationToken) => SendSegmentAsync(top, request, cancellationToken) : null;
+    }
 
     private async ValueTask<InstanceInfo?> OwnerAsync(StreamRecord top, InstanceInfo? unreachable, CancellationToken cancellationToken)
     {
@@ -112,9 +130,38 @@ internal sealed class HlsOwnerRelay
         return new UpstreamPlaylist(bytes, finalUrl ?? target.Definition.Url);
     }
 
+    // Only a hint: when the owner is not found or does not answer, the upstream is asked from here.
+    private async Task<UpstreamResponse> SendUnknownSegmentAsync(string streamId, UpstreamRequest request, CancellationToken cancellationToken)
+    {
+        if (await _owners.FindPartOwnerAsync(streamId, cancellationToken) is { } owner)
+        {
+            HttpResponseMessage? answer = null;
+            try
+            {
+                answer = await _cluster.GetFromOwnerAsync(owner, SegmentPath(streamId, request), request.Range, cancellationToken);
+            }
+            catch (RelayRefusedException)
+            {
+                _owners.Forget(streamId);
+            }
+
+            // Not the owner any more, or it does not know the part either (4xx): ask the upstream from here.
+            if (answer is { } known && ((int)known.StatusCode is < 400 or >= 500 or StatusCodes.Status416RangeNotSatisfiable))
+            {
+                return await ToUpstreamResponseAsync(known, request, cancellationToken);
+            }
+
+            answer?.Dispose();
+        }
+
+        return await _upstream.SendAsync(request, cancellationToken);
+    }
+
+    private static string SegmentPath(string streamId, UpstreamRequest request) => $"{ClusterChannels.HlsPath}{streamId}/segment.ts?url={Uri.EscapeDataString(request.Url)}";
+
     private async Task<UpstreamResponse> SendSegmentAsync(StreamRecord top, UpstreamRequest request, CancellationToken cancellationToken)
     {
-        var path = $"{ClusterChannels.HlsPath}{top.Id}/segment.ts?url={Uri.EscapeDataString(request.Url)}";
+        var path = SegmentPath(top.Id, request);
         InstanceInfo? unreachable = null;
         for (var attempt = 1; ; attempt++)
         {
@@ -148,24 +195,30 @@ internal sealed class HlsOwnerRelay
                 throw new UpstreamException(UpstreamFailure.Connect, moved.Message);
             }
 
-            var status = (int)answer.StatusCode;
-            if (status >= 400 && status != StatusCodes.Status416RangeNotSatisfiable)
-            {
-                var contentType = answer.Content.Headers.ContentType?.MediaType;
-                answer.Dispose();
-                throw new UpstreamException(UpstreamFailure.Status, $"Upstream answered {status} (through the owning instance)", status, contentType: contentType);
-            }
+            return await ToUpstreamResponseAsync(answer, request, cancellationToken);
+        }
+    }
 
-            try
-            {
-                var body = await answer.Content.ReadAsStreamAsync(cancellationToken);
-                return new UpstreamResponse(answer, body, new Uri(request.Url));
-            }
-            catch (Exception exception) when (exception is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
-            {
-                answer.Dispose();
-                throw new UpstreamException(UpstreamFailure.Read, "The owning instance's answer could not be read", status, exception);
-            }
+    // The owner's answer as the upstream's would be: its error status an UpstreamException, else an open body.
+    private static async Task<UpstreamResponse> ToUpstreamResponseAsync(HttpResponseMessage answer, UpstreamRequest request, CancellationToken cancellationToken)
+    {
+        var status = (int)answer.StatusCode;
+        if (status >= 400 && status != StatusCodes.Status416RangeNotSatisfiable)
+        {
+            var contentType = answer.Content.Headers.ContentType?.MediaType;
+            answer.Dispose();
+            throw new UpstreamException(UpstreamFailure.Status, $"Upstream answered {status} (through the owning instance)", status, contentType: contentType);
+        }
+
+        try
+        {
+            var body = await answer.Content.ReadAsStreamAsync(cancellationToken);
+            return new UpstreamResponse(answer, body, new Uri(request.Url));
+        }
+        catch (Exception exception) when (exception is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+        {
+            answer.Dispose();
+            throw new UpstreamException(UpstreamFailure.Read, "The owning instance's answer could not be read", status, exception);
         }
     }
 

@@ -70,7 +70,7 @@ internal sealed class HlsSegmentHandler
             new SegmentKey(url, ContentRange.SingleRangeOf(context.Request)),
             definition?.UserAgent ?? _settings.DefaultUserAgent,
             definition?.Headers ?? new Dictionary<string, string>(),
-            _relay.SenderFor(top),
+            _relay.SenderFor(top, streamId),
             context.RequestAborted);
 
         if (fetch.Error is not null)

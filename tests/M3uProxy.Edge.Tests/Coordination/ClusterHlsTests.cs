@@ -43,6 +43,38 @@ public sealed class ClusterHlsTests
     }
 
     [Fact]
+    public async Task AVariantsSegments_AskedWhereTheVariantIsUnknown_ComeThroughTheOwner_WithTheStreamsHeaders()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var origin = await FakeOrigin.StartAsync(cancellationToken: Cancel);
+        var folder = await TestMedia.GetHlsFolderAsync();
+        origin.AddHls("/ch/vod", folder);
+        origin.AddText("/ch/master.m3u8", "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=800000\nvod/index.m3u8\n", "application/vnd.apple.mpegurl");
+        // The key HLS child URLs are signed with, the same on every instance (as docs/cluster.md asks).
+        Dictionary<string, string?> Settings(string worker) => new(redis.Settings(worker)) { ["URL_SIGNING_SECRET"] = "the same on every instance" };
+        await using var a = await ProxyHost.StartAsync(Settings("edge-a"));
+        await using var b = await ProxyHost.StartAsync(Settings("edge-b"));
+        var id = await TestCluster.CreateAsync(a, new { url = origin.Url("/ch/master.m3u8"), headers = new Dictionary<string, string> { ["X-Provider-Token"] = "t1" } });
+
+        // B serves the playlists (and owns the stream); A is asked only for the variant's segments,
+        // as a balancer that hashes /hls/{variant id}/… elsewhere does: A never saw that variant.
+        var master = await b.Client.GetStringAsync($"hls/{id}/playlist.m3u8?client_id=v1", Cancel);
+        var media = await b.Client.GetStringAsync(HlsPlaylistText.Variants(master).Single(), Cancel);
+        var uris = HlsPlaylistText.Uris(media).Take(3).ToList();
+        foreach (var (uri, i) in uris.Select((u, i) => (u, i)))
+        {
+            Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(folder, $"seg_{i:000}.ts"), Cancel), await a.Client.GetByteArrayAsync(uri, Cancel));
+            Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(folder, $"seg_{i:000}.ts"), Cancel), await b.Client.GetByteArrayAsync(uri, Cancel));
+        }
+
+        Assert.All(Enumerable.Range(0, 3), i =>
+        {
+            var request = Assert.Single(origin.Requests($"/ch/vod/seg_{i:000}.ts"));
+            Assert.Equal("t1", request.Headers.First(h => h.Key.Equals("X-Provider-Token", StringComparison.OrdinalIgnoreCase)).Value);
+        });
+    }
+
+    [Fact]
     public async Task OwnerKilled_TheInstanceWithViewersFetchesUpstreamItself()
     {
         await using var cluster = await TestCluster.StartAsync();
