@@ -37,9 +37,9 @@ internal static class ClusterHlsEndpoints
     }
 
     private static async Task PlaylistAsync(
-        HttpContext context, string streamId, ClusterChannels cluster, StreamLifecycle lifecycle, RequestedChannels owners, HlsStreams streams, PlaylistSource source, TranscodedHlsOutput transcoded, TimeProvider time)
+        HttpContext context, string streamId, ClusterChannels cluster, IHostApplicationLifetime lifetime, StreamLifecycle lifecycle, RequestedChannels owners, HlsStreams streams, PlaylistSource source, TranscodedHlsOutput transcoded, TimeProvider time)
     {
-        if (await AdmitAsync(context, cluster, lifecycle.TryGetListed(streamId, out var listed) ? listed : null) is not { } top)
+        if (await AdmitAsync(context, cluster, lifetime, lifecycle.TryGetListed(streamId, out var listed) ? listed : null) is not { } top)
         {
             return;
         }
@@ -94,10 +94,10 @@ internal static class ClusterHlsEndpoints
     }
 
     private static async Task SegmentAsync(
-        HttpContext context, string streamId, ClusterChannels cluster, HlsStreams streams, RequestedChannels owners, SegmentFetcher fetcher, HlsSegmentHandler segments, TimeProvider time)
+        HttpContext context, string streamId, ClusterChannels cluster, IHostApplicationLifetime lifetime, HlsStreams streams, RequestedChannels owners, SegmentFetcher fetcher, HlsSegmentHandler segments, TimeProvider time)
     {
         // The stream, or the stream of a variant (asked by an instance that does not know the variant).
-        if (await AdmitAsync(context, cluster, streams.TopOf(streamId)) is not { } top)
+        if (await AdmitAsync(context, cluster, lifetime, streams.TopOf(streamId)) is not { } top)
         {
             return;
         }
@@ -128,9 +128,9 @@ internal static class ClusterHlsEndpoints
         await segments.WriteAsync(context, fetch, url, ServedBytes.Uncounted);
     }
 
-    private static async Task FileAsync(HttpContext context, string streamId, string file, ClusterChannels cluster, StreamLifecycle lifecycle, TranscodedHlsOutput transcoded)
+    private static async Task FileAsync(HttpContext context, string streamId, string file, ClusterChannels cluster, IHostApplicationLifetime lifetime, StreamLifecycle lifecycle, TranscodedHlsOutput transcoded)
     {
-        if (await AdmitAsync(context, cluster, lifecycle.TryGetListed(streamId, out var listed) ? listed : null) is not { } stream)
+        if (await AdmitAsync(context, cluster, lifetime, lifecycle.TryGetListed(streamId, out var listed) ? listed : null) is not { } stream)
         {
             return;
         }
@@ -145,11 +145,18 @@ internal static class ClusterHlsEndpoints
     }
 
     // A member of the cluster asking about a stream this instance knows (read through from Redis when it did not hold it).
-    private static async Task<StreamRecord?> AdmitAsync(HttpContext context, ClusterChannels cluster, StreamRecord? stream)
+    private static async Task<StreamRecord?> AdmitAsync(HttpContext context, ClusterChannels cluster, IHostApplicationLifetime lifetime, StreamRecord? stream)
     {
         if (!cluster.IsShared || !await cluster.IsMemberAsync(context.Request, context.RequestAborted))
         {
             await ApiResults.WriteDetailAsync(context.Response, StatusCodes.Status403Forbidden, "Only instances of this cluster may fetch from the owner");
+            return null;
+        }
+
+        // Stopping: its leases are being given up, and it must not take one again (the caller asks the next owner).
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            await ApiResults.WriteDetailAsync(context.Response, StatusCodes.Status409Conflict, "This instance is stopping");
             return null;
         }
 

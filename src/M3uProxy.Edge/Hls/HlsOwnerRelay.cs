@@ -22,7 +22,6 @@ internal sealed class HlsOwnerRelay
 
     private const string RelayReason = "cluster_relay";
     private const string MovedReason = "cluster_owner_moved";
-    private const string UnreachableReason = "cluster_owner_unreachable";
     private const int Attempts = 3;
 
     private readonly RequestedChannels _owners;
@@ -66,9 +65,9 @@ internal sealed class HlsOwnerRelay
             {
                 return await _cache.GetAsync(key, (Relay: this, Owner: owner, Target: target, Top: top), static s => s.Relay.FetchPlaylistAsync(s.Owner, s.Target, s.Top), cancellationToken);
             }
-            catch (PlaylistException moved) when (moved.Reason is MovedReason or UnreachableReason && attempt < Attempts)
+            catch (PlaylistException moved) when (moved.Reason == MovedReason && attempt < Attempts)
             {
-                unreachable = moved.Reason == UnreachableReason ? owner : null;
+                unreachable = owner; // gone, stopping or overtaken: its lease is waited out, or the new owner asked
             }
         }
     }
@@ -113,7 +112,7 @@ internal sealed class HlsOwnerRelay
         catch (OwnerMovedException moved)
         {
             // A PlaylistException passes the cache's single flight as it is: the caller asks again.
-            throw new PlaylistException(StatusCodes.Status503ServiceUnavailable, "Playlist not available: " + moved.Message, moved.Unreachable ? UnreachableReason : MovedReason);
+            throw new PlaylistException(StatusCodes.Status503ServiceUnavailable, "Playlist not available: " + moved.Message, MovedReason);
         }
 
         using var answer = asked;
@@ -185,9 +184,9 @@ internal sealed class HlsOwnerRelay
             {
                 answer = await AskOwnerAsync(owner, top, path, request.Range, cancellationToken);
             }
-            catch (OwnerMovedException moved) when (attempt < Attempts)
+            catch (OwnerMovedException) when (attempt < Attempts)
             {
-                unreachable = moved.Unreachable ? owner : null;
+                unreachable = owner;
                 continue;
             }
             catch (OwnerMovedException moved)
@@ -234,21 +233,18 @@ internal sealed class HlsOwnerRelay
         catch (RelayRefusedException refused)
         {
             _owners.Forget(top.Id);
-            throw new OwnerMovedException($"the owning instance {owner.WorkerId} did not answer ({refused.Message})", unreachable: true);
+            throw new OwnerMovedException($"the owning instance {owner.WorkerId} did not answer ({refused.Message})");
         }
 
         if (answer.StatusCode == HttpStatusCode.Conflict || !_owners.Accepts(top.Id, ClusterChannels.FencingTokenOf(answer)))
         {
             answer.Dispose();
             _owners.Forget(top.Id);
-            throw new OwnerMovedException($"{owner.WorkerId} does not own stream {top.Id} any more", unreachable: false);
+            throw new OwnerMovedException($"{owner.WorkerId} does not own stream {top.Id} any more");
         }
 
         return answer;
     }
 
-    private sealed class OwnerMovedException(string message, bool unreachable) : Exception(message)
-    {
-        public bool Unreachable { get; } = unreachable;
-    }
+    private sealed class OwnerMovedException(string message) : Exception(message);
 }

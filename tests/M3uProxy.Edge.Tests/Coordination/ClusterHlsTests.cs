@@ -107,6 +107,25 @@ public sealed class ClusterHlsTests
     }
 
     [Fact]
+    public async Task OwnerShutDown_TheOtherInstanceTakesTheStreamOver_ItsViewerIsNeverRefused()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var origin = cluster.Origin;
+        origin.AddText("/live.m3u8", "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:7\n#EXTINF:2,\na.ts\n", "application/vnd.apple.mpegurl");
+        var id = await TestCluster.CreateAsync(cluster.A, new { url = origin.Url("/live.m3u8") });
+        Assert.Equal(HttpStatusCode.OK, (await cluster.A.Client.GetAsync($"hls/{id}/playlist.m3u8?client_id=a1", Cancel)).StatusCode); // A owns it
+        Assert.Equal(HttpStatusCode.OK, (await cluster.B.Client.GetAsync($"hls/{id}/playlist.m3u8?client_id=b1", Cancel)).StatusCode);
+        var fetched = origin.RequestCount("/live.m3u8");
+
+        await cluster.A.StopAsync(); // gives its lease up
+        await Task.Delay(TimeSpan.FromSeconds(1.5), Cancel); // B's copy of A's answer lives half a target duration
+
+        using var response = await cluster.B.Client.GetAsync($"hls/{id}/playlist.m3u8?client_id=b1", Cancel);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(origin.RequestCount("/live.m3u8") > fetched, "B fetched the playlist from the origin itself");
+    }
+
+    [Fact]
     public async Task TheInternalRoutes_NeedTheClusterSecret_AndServeNoPath()
     {
         await using var redis = await RedisServer.StartAsync();
