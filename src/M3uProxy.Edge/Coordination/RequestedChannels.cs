@@ -15,6 +15,8 @@ namespace M3uProxy.Edge.Coordination;
 /// </summary>
 internal sealed partial class RequestedChannels
 {
+    private const int MaxRemembered = 1024;
+
     /// <summary>How long a request waits for a lease a vanished owner still holds (its expiry is 3 s).</summary>
     public static readonly TimeSpan TakeoverWait = TimeSpan.FromSeconds(5);
 
@@ -108,30 +110,54 @@ internal sealed partial class RequestedChannels
             return null;
         }
 
-        _owners[partId] = (owner, _cluster.Time.GetTimestamp());
+        Remember(partId, owner);
         return owner;
     }
 
     /// <summary>Notes an owner's fencing token; false when an owner with a larger one answered before (this one lost its lease).</summary>
-    public bool Accepts(string streamId, long token)
+    public bool Accepts(StreamRecord stream, long token)
     {
         if (token <= 0)
         {
             return true;
         }
 
-        var highest = _highestTokens.AddOrUpdate(streamId, token, (_, seen) => Math.Max(seen, token));
+        if (_highestTokens.TryAdd(stream.Id, token))
+        {
+            stream.Lifetime.Register(() => _highestTokens.TryRemove(stream.Id, out _)); // forgotten with the stream
+            return true;
+        }
+
+        var highest = _highestTokens.AddOrUpdate(stream.Id, token, (_, seen) => Math.Max(seen, token));
         if (token >= highest)
         {
             return true;
         }
 
-        _owners.TryRemove(streamId, out _);
+        _owners.TryRemove(stream.Id, out _);
         return false;
     }
 
     /// <summary>Forgets the owner found for the channel (it answered that it is not the owner any more).</summary>
     public void Forget(string streamId) => _owners.TryRemove(streamId, out _);
+
+    private void Remember(string id, InstanceInfo owner)
+    {
+        var now = _cluster.Time.GetTimestamp();
+        if (_owners.Count >= MaxRemembered)
+        {
+            // Only a second's worth is of use: what is older goes, so ids seen once do not pile up.
+            foreach (var (known, entry) in _owners)
+            {
+                if (_cluster.Time.GetElapsedTime(entry.Since, now) >= _ownerKnownFor)
+                {
+                    _owners.TryRemove(new KeyValuePair<string, (InstanceInfo, long)>(known, entry));
+                }
+            }
+        }
+
+        _owners[id] = (owner, now);
+    }
 
     private async Task<InstanceInfo?> ResolveAsync(StreamRecord stream, InstanceInfo? unreachable)
     {
@@ -143,7 +169,7 @@ internal sealed partial class RequestedChannels
             var owner = await _cluster.Ownership.FindOwnerAsync(stream.Id, CancellationToken.None);
             if (owner is { AdvertiseUrl.Length: > 0 } && owner.WorkerId != _cluster.Self.WorkerId && owner.WorkerId != unreachable?.WorkerId)
             {
-                _owners[stream.Id] = (owner, time.GetTimestamp());
+                Remember(stream.Id, owner);
                 return owner;
             }
 

@@ -236,7 +236,7 @@ internal sealed class HlsOwnerRelay
             throw new OwnerMovedException($"the owning instance {owner.WorkerId} did not answer ({refused.Message})");
         }
 
-        if (answer.StatusCode == HttpStatusCode.Conflict || !_owners.Accepts(top.Id, ClusterChannels.FencingTokenOf(answer)))
+        if (answer.StatusCode == HttpStatusCode.Conflict || !_owners.Accepts(top, ClusterChannels.FencingTokenOf(answer)))
         {
             answer.Dispose();
             _owners.Forget(top.Id);
