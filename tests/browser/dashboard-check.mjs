@@ -3,6 +3,8 @@
 // It waits until the stream's row shows a viewer and a bitrate (two polls apart), checks that no
 // console error, page error or failed request happened, that every data request carried the
 // token and stayed on the proxy, and that the page fits a phone's width; then takes screenshots.
+// firstPaint: what the stream's row and the chart held the moment the row first appeared (the
+// server's history, before the page has measured anything itself).
 import { launchChromium } from './chromium.mjs';
 
 const [url, streamId, screenshotPrefix] = process.argv.slice(2);
@@ -24,6 +26,20 @@ try {
     }
   });
 
+  await page.addInitScript(id => {
+    const observer = new MutationObserver(() => {
+      const row = document.querySelector(`tr[data-stream="${id}"]`);
+      if (!row || window.firstPaint) return;
+      const spark = row.querySelector('svg polyline');
+      window.firstPaint = {
+        sparklinePoints: spark ? spark.getAttribute('points').trim().split(/\s+/).length : 0,
+        chartLines: document.querySelectorAll('#chart polyline').length,
+        rate: row.cells[3].textContent,
+      };
+      observer.disconnect();
+    });
+    observer.observe(document, { childList: true, subtree: true });
+  }, streamId);
   const response = await page.goto(url, { waitUntil: 'load' });
   report.status = response.status();
   const row = page.locator(`tr[data-stream="${streamId}"]`);
@@ -32,6 +48,7 @@ try {
     const cells = document.querySelector(`tr[data-stream="${id}"]`)?.cells;
     return cells && cells[2].textContent === '1' && /bit\/s$/.test(cells[3].textContent) && document.querySelector('#chart polyline');
   }, streamId, { timeout: 30000 });
+  report.firstPaint = await page.evaluate(() => window.firstPaint ?? null);
   report.streamRow = (await row.innerText()).replace(/\s+/g, ' ').trim();
   report.clientRows = await page.locator('#clients tbody tr').count();
   report.live = await page.locator('#live').innerText();

@@ -1,5 +1,6 @@
 using M3uProxy.Edge.Api.Models;
 using M3uProxy.Edge.Lifecycle;
+using M3uProxy.Edge.Metrics;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace M3uProxy.Edge.Api;
@@ -9,7 +10,8 @@ internal static class StatsEndpoints
 {
     public static IEndpointRouteBuilder MapStatsEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/stats", (StatsBuilder stats) =>
+        // ?history=true adds the streams' recent bitrate (the dashboard's first load); m3u-editor's polls stay as small as before.
+        routes.MapGet("/stats", (StatsBuilder stats, StreamBitrateHistory bitrates, bool? history) =>
         {
             var proxy = stats.Proxy();
             return TypedResults.Json(
@@ -17,7 +19,8 @@ internal static class StatsEndpoints
                     proxy.TotalStreams, proxy.ActiveStreams, proxy.TotalClients, proxy.ActiveClients,
                     proxy.TotalBytesServed, proxy.TotalSegmentsServed, proxy.UptimeSeconds,
                     stats.ListedStreams().Select(stats.Stream).ToList(),
-                    stats.ClusterClients().ToList()),
+                    stats.ClusterClients().ToList(),
+                    history == true ? BitrateHistory(bitrates) : null),
                 EdgeJsonContext.Api.FullStatsResponse);
         });
         routes.MapGet("/stats/streams", (StatsBuilder stats) =>
@@ -46,6 +49,15 @@ internal static class StatsEndpoints
                 EdgeJsonContext.Api.PerformanceStatsResponse);
         });
         return routes;
+    }
+
+    private static BitrateHistoryModel BitrateHistory(StreamBitrateHistory history)
+    {
+        var (age, streams) = history.Snapshot();
+        return new BitrateHistoryModel(
+            (int)StreamBitrateHistory.Interval.TotalSeconds,
+            Math.Round(age.TotalSeconds, 1),
+            [.. streams.Select(s => new StreamBitrateModel(s.StreamId, s.Served, s.Upstream))]);
     }
 
     private static JsonHttpResult<ClientListResponse> ListClients(StatsBuilder stats)

@@ -6,7 +6,7 @@ namespace M3uProxy.Edge.Metrics;
 /// </summary>
 internal static class MetricsEndpoints
 {
-    /// <summary>(Not AddMetrics: that is the platform's.) The counters, the core's gauges, the collector and the throughput sampler; features add their gauges as <see cref="IGaugeSet"/>.</summary>
+    /// <summary>(Not AddMetrics: that is the platform's.) The counters, the core's gauges, the collector, the throughput sampler and the streams' bitrate history; features add their gauges as <see cref="IGaugeSet"/>.</summary>
     public static IServiceCollection AddProxyMetrics(this IServiceCollection services)
     {
         services.AddSingleton<Uptime>();
@@ -17,6 +17,8 @@ internal static class MetricsEndpoints
         services.AddSingleton<MetricsCollector>();
         services.AddSingleton<ThroughputSampler>();
         services.AddHostedService(sp => sp.GetRequiredService<ThroughputSampler>());
+        services.AddSingleton<StreamBitrateHistory>();
+        services.AddHostedService(sp => sp.GetRequiredService<StreamBitrateHistory>());
         return services;
     }
 

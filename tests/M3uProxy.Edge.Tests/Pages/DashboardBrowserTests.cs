@@ -8,7 +8,8 @@ namespace M3uProxy.Edge.Tests.Pages;
 /// The dashboard in real headless Chromium (Debian's, driven by playwright-core from
 /// <c>tests/browser/</c>): a live channel with one viewer shows up in it, updating, with no console
 /// error, every data request on the proxy with the token, usable at phone width. Screenshots are
-/// kept in <c>artifacts/test-results/</c>.
+/// kept in <c>artifacts/test-results/</c>. Opened after the stream has played for two history
+/// samples, its first paint must already draw the stream's recent bitrate (issue #15).
 /// </summary>
 [Collection(StreamingTests.Name)]
 public sealed class DashboardBrowserTests
@@ -31,6 +32,7 @@ public sealed class DashboardBrowserTests
         using var response = await viewer.OpenAsync(new Uri(proxy.BaseAddress, "stream/" + streamId).ToString(), cancellationToken: cancellation);
         Assert.Equal(200, (int)response.StatusCode);
         var reading = KeepReadingAsync(response, watching.Token);
+        await WaitForHistoryAsync(proxy, streamId);
 
         var page = new Uri(proxy.BaseAddress, "m3u-proxy/dashboard?api_token=" + Token).ToString();
         var screenshots = BrowserCheck.Screenshot("dashboard");
@@ -55,10 +57,34 @@ public sealed class DashboardBrowserTests
         Assert.Equal("1", (string)report["viewers"]!);
         Assert.Equal("live", (string)report["live"]!);
         Assert.EndsWith("bit/s", (string)report["outRate"]!, StringComparison.Ordinal);
+        // Opened after the stream had played for a while: the first paint already draws its recent bitrate.
+        var firstPaint = report["firstPaint"];
+        Assert.True(firstPaint is not null, "the row never appeared: " + report);
+        Assert.True((int)firstPaint["sparklinePoints"]! >= 2, "the first paint has no history for the stream: " + firstPaint);
+        Assert.True((int)firstPaint["chartLines"]! >= 1, "the first paint has no bitrate chart: " + firstPaint);
+        Assert.EndsWith("bit/s", (string)firstPaint["rate"]!, StringComparison.Ordinal);
         Assert.True((int)report["phoneOverflow"]! <= 0, "the page is wider than a phone: " + report["phoneOverflow"]);
         Assert.True((bool)report["phoneRowStillThere"]!);
         Assert.True(new FileInfo(screenshots + "-desktop.png").Length > 10_000);
         Assert.True(new FileInfo(screenshots + "-phone.png").Length > 5_000);
+    }
+
+    // Two samples of the server's history (5 s apart) with bytes in them.
+    private static async Task WaitForHistoryAsync(ProxyHost proxy, string streamId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var (_, stats, _) = await proxy.GetAsync("stats?history=true", Token);
+            var served = stats?["bitrate_history"]?["streams"]?.AsArray().FirstOrDefault(s => (string?)s?["stream_id"] == streamId)?["served_bytes"]?.AsArray();
+            if (served is { Count: >= 2 } && served.Sum(b => (long)b!) > 0)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the server kept no history of the stream: " + stats);
+            await Task.Delay(250, TestContext.Current.CancellationToken);
+        }
     }
 
     private static async Task KeepReadingAsync(HttpResponseMessage response, CancellationToken cancellationToken)

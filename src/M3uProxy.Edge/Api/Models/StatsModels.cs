@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace M3uProxy.Edge.Api.Models;
 
@@ -60,7 +61,17 @@ internal sealed record FullStatsResponse(
     long TotalSegmentsServed,
     long UptimeSeconds,
     IReadOnlyList<StreamStats> Streams,
-    IReadOnlyList<ClientStats> Clients);
+    IReadOnlyList<ClientStats> Clients,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BitrateHistoryModel? BitrateHistory = null);
+
+/// <summary>
+/// <c>bitrate_history</c> of <c>GET /stats?history=true</c> (the dashboard's first load): per
+/// stream, the bytes served and read upstream in each interval, oldest first; the newest interval
+/// ended <c>last_sample_age_seconds</c> ago.
+/// </summary>
+internal sealed record BitrateHistoryModel(int IntervalSeconds, double LastSampleAgeSeconds, IReadOnlyList<StreamBitrateModel> Streams);
+
+internal sealed record StreamBitrateModel(string StreamId, IReadOnlyList<long> ServedBytes, IReadOnlyList<long> UpstreamBytes);
 
 internal sealed record StreamStatsListResponse(int TotalStreams, IReadOnlyList<StreamStats> Streams);
 
