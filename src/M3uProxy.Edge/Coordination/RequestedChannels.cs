@@ -62,18 +62,14 @@ internal sealed partial class RequestedChannels
         }
 
         // One resolution per channel at a time: two requests here must not both take the lease.
-        var resolving = _resolving.GetOrAdd(stream.Id, _ => ResolveAsync(stream, unreachable));
-        try
+        var mine = new TaskCompletionSource<InstanceInfo?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var resolving = _resolving.GetOrAdd(stream.Id, mine.Task);
+        if (resolving == mine.Task)
         {
-            return await resolving.WaitAsync(cancellationToken);
+            _ = ResolveOnceAsync(stream, unreachable, mine);
         }
-        finally
-        {
-            if (resolving.IsCompleted)
-            {
-                _resolving.TryRemove(new KeyValuePair<string, Task<InstanceInfo?>>(stream.Id, resolving));
-            }
-        }
+
+        return await resolving.WaitAsync(cancellationToken);
     }
 
     /// <summary>
@@ -159,9 +155,25 @@ internal sealed partial class RequestedChannels
         _owners[id] = (owner, now);
     }
 
+    // Not cancelled by the request that started it: others may wait for it (bounded by TakeoverWait).
+    private async Task ResolveOnceAsync(StreamRecord stream, InstanceInfo? unreachable, TaskCompletionSource<InstanceInfo?> resolution)
+    {
+        try
+        {
+            resolution.SetResult(await ResolveAsync(stream, unreachable));
+        }
+        catch (Exception exception)
+        {
+            resolution.SetException(exception);
+        }
+        finally
+        {
+            _resolving.TryRemove(new KeyValuePair<string, Task<InstanceInfo?>>(stream.Id, resolution.Task));
+        }
+    }
+
     private async Task<InstanceInfo?> ResolveAsync(StreamRecord stream, InstanceInfo? unreachable)
     {
-        await Task.Yield(); // the caller registers this task before it runs
         var time = _cluster.Time;
         var since = time.GetTimestamp();
         while (true)

@@ -22,9 +22,7 @@ public sealed class ClusterHlsTests
     {
         await using var cluster = await TestCluster.StartAsync();
         var origin = cluster.Origin;
-        var folder = await TestMedia.GetHlsFolderAsync();
-        origin.AddHls("/ch/vod", folder);
-        origin.AddText("/ch/master.m3u8", "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=800000\nvod/index.m3u8\n", "application/vnd.apple.mpegurl");
+        var folder = await AddMasterAsync(origin);
         var id = await TestCluster.CreateAsync(cluster.A, new { url = origin.Url("/ch/master.m3u8") });
         var expected = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => File.ReadAllBytesAsync(Path.Combine(folder, $"seg_{i:000}.ts"), Cancel)));
 
@@ -43,13 +41,39 @@ public sealed class ClusterHlsTests
     }
 
     [Fact]
+    public async Task ViewersOnBothInstancesAtOnce_OneOwnerWins_TheOriginSeesOneRequestPerPlaylistAndSegment()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var origin = cluster.Origin;
+        await AddMasterAsync(origin);
+        var slow = new OriginBehavior { DelayBeforeHeaders = TimeSpan.FromMilliseconds(300) }; // the first requests overlap
+        foreach (var path in new[] { "/ch/master.m3u8", "/ch/vod/index.m3u8", "/ch/vod/seg_000.ts", "/ch/vod/seg_001.ts" })
+        {
+            origin.SetBehavior(path, slow);
+        }
+
+        var id = await TestCluster.CreateAsync(cluster.A, new { url = origin.Url("/ch/master.m3u8") });
+        using var start = new SemaphoreSlim(0);
+        var viewers = Enumerable.Range(0, 20).Select(async i =>
+        {
+            await start.WaitAsync(Cancel);
+            return await PlayAsync(i % 2 == 0 ? cluster.A : cluster.B, id, $"v{i}", 2);
+        }).ToList();
+        start.Release(viewers.Count);
+        await Task.WhenAll(viewers);
+
+        foreach (var path in new[] { "/ch/master.m3u8", "/ch/vod/index.m3u8", "/ch/vod/seg_000.ts", "/ch/vod/seg_001.ts" })
+        {
+            Assert.Equal(1, origin.RequestCount(path));
+        }
+    }
+
+    [Fact]
     public async Task AVariantsSegments_AskedWhereTheVariantIsUnknown_ComeThroughTheOwner_WithTheStreamsHeaders()
     {
         await using var redis = await RedisServer.StartAsync();
         await using var origin = await FakeOrigin.StartAsync(cancellationToken: Cancel);
-        var folder = await TestMedia.GetHlsFolderAsync();
-        origin.AddHls("/ch/vod", folder);
-        origin.AddText("/ch/master.m3u8", "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=800000\nvod/index.m3u8\n", "application/vnd.apple.mpegurl");
+        var folder = await AddMasterAsync(origin);
         // The key HLS child URLs are signed with, the same on every instance (as docs/cluster.md asks).
         Dictionary<string, string?> Settings(string worker) => new(redis.Settings(worker)) { ["URL_SIGNING_SECRET"] = "the same on every instance" };
         await using var a = await ProxyHost.StartAsync(Settings("edge-a"));
@@ -167,6 +191,15 @@ public sealed class ClusterHlsTests
 
         await using var single = await ProxyHost.StartAsync();
         Assert.Equal(403, (await single.GetAsync($"cluster/hls/{id}/playlist.m3u8")).Status);
+    }
+
+    /// <summary>A master playlist at <c>/ch/master.m3u8</c> with one VOD variant (<c>/ch/vod/</c>, segments <c>seg_NNN.ts</c>); its folder.</summary>
+    private static async Task<string> AddMasterAsync(FakeOrigin origin)
+    {
+        var folder = await TestMedia.GetHlsFolderAsync();
+        origin.AddHls("/ch/vod", folder);
+        origin.AddText("/ch/master.m3u8", "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=800000\nvod/index.m3u8\n", "application/vnd.apple.mpegurl");
+        return folder;
     }
 
     /// <summary>A request with the cluster's secret, as another instance makes it.</summary>
