@@ -63,7 +63,7 @@ internal sealed class HlsOwnerRelay
             var key = $"cluster\n{owner.WorkerId}\n{target.Id}\n{target.Definition.Url}";
             try
             {
-                return await _cache.GetAsync(key, (Relay: this, Owner: owner, Target: target, Top: top), static s => s.Relay.FetchPlaylistAsync(s.Owner, s.Target, s.Top), cancellationToken);
+                return await _cache.GetAsync(key, (Relay: this, Owner: owner, Target: target, Top: top), static s => s.Relay.FetchPlaylistAsync(s.Owner, s.Target, s.Top), secondHand: true, cancellationToken);
             }
             catch (PlaylistException moved) when (moved.Reason == MovedReason && attempt < Attempts)
             {

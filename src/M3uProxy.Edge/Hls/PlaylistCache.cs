@@ -43,13 +43,15 @@ internal sealed class PlaylistCache
 
     /// <summary>The playlist at <paramref name="url"/>; throws <see cref="PlaylistException"/>.</summary>
     public Task<UpstreamPlaylist> GetAsync(string url, string userAgent, IReadOnlyDictionary<string, string> headers, CancellationToken cancellationToken)
-        => GetAsync(KeyOf(url, userAgent, headers), (Cache: this, Request: (url, userAgent, headers)), static s => s.Cache.FetchAsync(new UpstreamRequest(s.Request.url, s.Request.userAgent, s.Request.headers)), cancellationToken);
+        => GetAsync(KeyOf(url, userAgent, headers), (Cache: this, Request: (url, userAgent, headers)), static s => s.Cache.FetchAsync(new UpstreamRequest(s.Request.url, s.Request.userAgent, s.Request.headers)), secondHand: false, cancellationToken);
 
     /// <summary>
     /// The playlist cached under <paramref name="key"/>, got by <paramref name="fetch"/> with the same
-    /// single flight and times to live: for a playlist another instance of the cluster fetches upstream.
+    /// single flight: for a playlist another instance of the cluster fetches upstream. Such a
+    /// <paramref name="secondHand"/> copy (of an answer the owner may have held for half a target
+    /// duration already) is kept half as long, so viewers here see a new segment about as soon.
     /// </summary>
-    public async Task<UpstreamPlaylist> GetAsync<TState>(string key, TState state, Func<TState, Task<UpstreamPlaylist>> fetch, CancellationToken cancellationToken)
+    public async Task<UpstreamPlaylist> GetAsync<TState>(string key, TState state, Func<TState, Task<UpstreamPlaylist>> fetch, bool secondHand, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -67,7 +69,7 @@ internal sealed class PlaylistCache
             if (_entries.TryAdd(key, created))
             {
                 Prune();
-                _ = RunAsync(key, created, state, fetch);
+                _ = RunAsync(key, created, state, fetch, secondHand);
                 return await created.Task.WaitAsync(cancellationToken);
             }
         }
@@ -75,12 +77,12 @@ internal sealed class PlaylistCache
 
     // Not cancelled by any one caller: others may be waiting for the same answer. Bounded by the
     // upstream client's header timeout and the body timeout.
-    private async Task RunAsync<TState>(string key, Entry entry, TState state, Func<TState, Task<UpstreamPlaylist>> fetch)
+    private async Task RunAsync<TState>(string key, Entry entry, TState state, Func<TState, Task<UpstreamPlaylist>> fetch, bool secondHand)
     {
         try
         {
             var playlist = await fetch(state);
-            entry.ExpiresAt = _time.GetUtcNow() + TimeToLive(playlist);
+            entry.ExpiresAt = _time.GetUtcNow() + (secondHand ? TimeToLive(playlist) / 2 : TimeToLive(playlist));
             entry.Completion.SetResult(playlist);
         }
         catch (Exception exception)
