@@ -46,7 +46,7 @@ internal static class ClusterHlsEndpoints
 
         if (top.Definition.Kind == StreamKind.TranscodedHls)
         {
-            await transcoded.ServeForClusterAsync(context, streamId, "playlist.m3u8");
+            await transcoded.ServeForClusterAsync(context, streamId, TranscodedHlsOutput.PlaylistRoute);
             return;
         }
 

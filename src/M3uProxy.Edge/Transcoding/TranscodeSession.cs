@@ -64,12 +64,24 @@ internal sealed class TranscodeSession
 internal sealed class TranscodeSessions
 {
     private readonly ConcurrentDictionary<string, TranscodeSession> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _relayedSegments = new(StringComparer.Ordinal);
 
     public void Add(TranscodeSession session) => _sessions[session.StreamId] = session;
 
     public void Remove(TranscodeSession session) => _sessions.TryRemove(new KeyValuePair<string, TranscodeSession>(session.StreamId, session));
 
     public bool TryGet(string streamId, out TranscodeSession session) => _sessions.TryGetValue(streamId, out session!);
+
+    /// <summary>
+    /// Notes the last segment of another instance's transcoder that this one passed on: a
+    /// transcoder started here when that one is gone continues its numbering (and its players' media sequence).
+    /// </summary>
+    public void NoteRelayedSegment(string streamId, long number) => _relayedSegments.AddOrUpdate(streamId, number, (_, seen) => Math.Max(seen, number));
+
+    /// <summary>The segment number a transcoder starting here continues from (0 when none was passed on); taken once.</summary>
+    public long TakeContinuation(string streamId) => _relayedSegments.TryRemove(streamId, out var last) ? last + 1 : 0;
+
+    public void ForgetRelayed(string streamId) => _relayedSegments.TryRemove(streamId, out _);
 
     /// <summary>Running ffmpeg processes (for tests and stats).</summary>
     public int RunningProcesses => _sessions.Values.Count(s => s.Process is { HasExited: false });

@@ -4,6 +4,7 @@ using M3uProxy.Edge.Coordination;
 using M3uProxy.Edge.FanOut;
 using M3uProxy.Edge.Lifecycle;
 using M3uProxy.Edge.Streams;
+using M3uProxy.Edge.Tools.Ffmpeg;
 
 namespace M3uProxy.Edge.Transcoding;
 
@@ -18,6 +19,9 @@ namespace M3uProxy.Edge.Transcoding;
 /// </summary>
 internal sealed partial class TranscodedHlsOutput : IDisposable
 {
+    /// <summary>The playlist's name in the routes (<c>/hls/{id}/playlist.m3u8</c>, <c>/cluster/hls/{id}/playlist.m3u8</c>).</summary>
+    public const string PlaylistRoute = "playlist.m3u8";
+
     private static readonly TimeSpan _idleAfter = TimeSpan.FromSeconds(15);
     private readonly LiveChannelRegistry _channels;
     private readonly TranscodeSessions _sessions;
@@ -69,7 +73,7 @@ internal sealed partial class TranscodedHlsOutput : IDisposable
                 return;
             }
 
-            if (await TryServeFromOwnerAsync(context, stream.Id, "playlist.m3u8"))
+            if (await TryServeFromOwnerAsync(context, stream.Id, PlaylistRoute))
             {
                 return;
             }
@@ -114,7 +118,7 @@ internal sealed partial class TranscodedHlsOutput : IDisposable
             return;
         }
 
-        if (hls.TryOpen(file == "playlist.m3u8" ? hls.PlaylistName : file) is not { } stream)
+        if (hls.TryOpen(file == PlaylistRoute ? hls.PlaylistName : file) is not { } stream)
         {
             await ApiResults.WriteDetailAsync(context.Response, StatusCodes.Status404NotFound, "Segment not found");
             return;
@@ -168,10 +172,30 @@ internal sealed partial class TranscodedHlsOutput : IDisposable
             response.ContentLength = answer.Content.Headers.ContentLength;
             response.Headers.CacheControl = "no-cache, no-store";
             response.Headers.AccessControlAllowOrigin = "*";
-            await using var body = await answer.Content.ReadAsStreamAsync(context.RequestAborted);
-            await body.CopyToAsync(response.Body, context.RequestAborted);
+            if (file != PlaylistRoute)
+            {
+                await using var body = await answer.Content.ReadAsStreamAsync(context.RequestAborted);
+                await body.CopyToAsync(response.Body, context.RequestAborted);
+                return true;
+            }
+
+            var playlist = await answer.Content.ReadAsByteArrayAsync(context.RequestAborted);
+            if (LastSegmentNumber(playlist) is { } last)
+            {
+                _sessions.NoteRelayedSegment(streamId, last);
+            }
+
+            await response.Body.WriteAsync(playlist, context.RequestAborted);
             return true;
         }
+    }
+
+    // The number of the last segment a transcoder's playlist lists (its names are seg_NNNNNN.ts|m4s).
+    private static long? LastSegmentNumber(byte[] playlist)
+    {
+        var lines = System.Text.Encoding.UTF8.GetString(playlist).Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var last = lines.LastOrDefault(line => !line.StartsWith('#'));
+        return last is not null && HlsOutputDirectory.TryParseSegmentNumber(last, HlsOutputDirectory.PrivateSegmentPrefix, out var number) ? number : null;
     }
 
     public void Dispose()
@@ -232,6 +256,7 @@ internal sealed partial class TranscodedHlsOutput : IDisposable
                 {
                     _channels.Leave(watch.Channel, watch.Reader, watch.Viewer);
                     _watches.Remove(id);
+                    _sessions.ForgetRelayed(id);
                 }
             }
         }

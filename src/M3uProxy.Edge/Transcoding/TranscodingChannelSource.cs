@@ -92,7 +92,9 @@ internal sealed partial class TranscodingChannelSource : IChannelSource
         }
 
         var hls = _session.Hls;
-        var arguments = FfmpegCommand.Build(_spec, hls, offset, hls?.NextSegmentNumber() ?? 0, _inputUrl ?? "pipe:0");
+        // A transcoder taking over from another instance's continues its segment numbers (with a discontinuity).
+        var startNumber = hls is null ? 0 : Math.Max(hls.NextSegmentNumber(), _sessions.TakeContinuation(_stream.Id));
+        var arguments = FfmpegCommand.Build(_spec, hls, offset, startNumber, _inputUrl ?? "pipe:0");
         var process = FfmpegProcess.Start(_paths, arguments, _ledger, new FfmpegStartOptions { Stdin = _inner is not null, Stdout = hls is null });
         _process = process;
         _session.Process = process;

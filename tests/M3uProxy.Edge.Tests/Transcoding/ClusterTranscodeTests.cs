@@ -67,16 +67,23 @@ public sealed class ClusterTranscodeTests
             Assert.InRange((int)answer.StatusCode, 400, 499);
         }
 
-        // The owner is killed: B's viewer, still playing, gets B's own transcoder (and the source is read again).
+        // The owner is killed: B's viewer, still playing, gets B's own transcoder (and the source is
+        // read again), whose segments continue the owner's numbers after a discontinuity.
+        var lastRelayed = SegmentNumbers(await PlaylistWithSegmentAsync(b.Client, playlistPath)).Max();
         await owner.KillAsync();
         await TranscodeFixture.WaitUntilAsync(
             async () => b.Services.GetRequiredService<TranscodeSessions>().RunningProcesses == 1
                 && (await b.Client.GetAsync(playlistPath, TestContext.Current.CancellationToken)).StatusCode == HttpStatusCode.OK,
             TimeSpan.FromSeconds(30),
             "B runs the transcoder once the owner is gone");
-        await PlaylistWithSegmentAsync(b.Client, playlistPath);
+        var taken = await PlaylistWithSegmentAsync(b.Client, playlistPath);
+        Assert.True(SegmentNumbers(taken).Min() > lastRelayed, $"B's segments start after the owner's last ({lastRelayed}): {taken}");
+        Assert.Contains("#EXT-X-DISCONTINUITY", taken, StringComparison.Ordinal);
         Assert.Equal(2, origin.RequestCount(TranscodeFixture.Live));
     }
+
+    private static List<long> SegmentNumbers(string playlist)
+        => [.. playlist.Split('\n').Where(l => l.StartsWith("seg_", StringComparison.Ordinal)).Select(l => long.Parse(l["seg_".Length..l.IndexOf('.', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture))];
 
     // Polls the HLS output's playlist as a player does until it lists a segment; a generous bound for "it appears at all".
     private static async Task<string> PlaylistWithSegmentAsync(HttpClient client, string playlistPath)

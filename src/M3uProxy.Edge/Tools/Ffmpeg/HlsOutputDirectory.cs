@@ -15,6 +15,9 @@ internal sealed class HlsOutputDirectory : IDisposable
 {
     public const string InitName = "init.mp4";
 
+    /// <summary>What a transcoder's segment names start with.</summary>
+    public const string PrivateSegmentPrefix = "seg_";
+
     private readonly bool _owned;
 
     private HlsOutputDirectory(string path, string playlistName, string segmentPrefix, bool owned)
@@ -41,7 +44,7 @@ internal sealed class HlsOutputDirectory : IDisposable
     {
         var path = System.IO.Path.Combine(ledger.RunFolder, "hls-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)));
         ProcessLedger.CreatePrivateFolder(path);
-        return new HlsOutputDirectory(path, "index.m3u8", "seg_", owned: true);
+        return new HlsOutputDirectory(path, "index.m3u8", PrivateSegmentPrefix, owned: true);
     }
 
     /// <summary>A named folder (created when ffmpeg starts); disposing it leaves it in place.</summary>
