@@ -122,8 +122,9 @@ internal sealed class HlsPlaylistHandler
         HlsHeaders.ApplyCors(response);
         using (var mapper = new ChildUrlMapper(_settings.RootPath, target.Id, top.Id, clientId, playlist.FinalUrl, _settings.HlsCarryParentQuery, _signer, playlist.Signatures))
         {
-            var output = new CountingBufferWriter(response.BodyWriter);
+            var output = new BatchingBufferWriter(response.BodyWriter);
             PlaylistRewriter.Rewrite(playlist.Bytes, output, mapper);
+            output.Commit();
             if (!transcoderInput)
             {
                 _metrics.BytesServed(output.Written);

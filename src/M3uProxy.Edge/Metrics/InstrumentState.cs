@@ -11,7 +11,15 @@ internal sealed class InstrumentState
     // Prometheus' default buckets, stretched for request durations (streams last long).
     private static readonly double[] _defaultBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600];
 
+    // Room for the raw tags of one measurement on the stack; larger tag sets take the slow path.
+    private const int RawTagsCapacity = 256;
+
     private readonly ConcurrentDictionary<string, MetricSeries> _series = new(StringComparer.Ordinal);
+
+    // The series by the tags' raw text as the instrument passes them (unsorted, unescaped), so a
+    // measurement of a known label set — every HTTP request records one — allocates nothing.
+    private readonly ConcurrentDictionary<string, MetricSeries> _byRawTags = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, MetricSeries>.AlternateLookup<ReadOnlySpan<char>> _byRawTagsLookup;
     private MetricSeries? _untagged;
 
     public InstrumentState(Instrument instrument)
@@ -25,6 +33,7 @@ internal sealed class InstrumentState
         };
         IsObservable = instrument.IsObservable;
         Name = PrometheusText.MetricName(instrument, Kind);
+        _byRawTagsLookup = _byRawTags.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     public Instrument Instrument { get; }
@@ -58,6 +67,7 @@ internal sealed class InstrumentState
     public void ClearObserved()
     {
         _series.Clear();
+        _byRawTags.Clear();
         _untagged = null;
     }
 
@@ -65,6 +75,24 @@ internal sealed class InstrumentState
         => Volatile.Read(ref _untagged) ?? (_untagged = _series.GetOrAdd("", _ => new MetricSeries("", [], Buckets())));
 
     private MetricSeries Tagged(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        Span<char> raw = stackalloc char[RawTagsCapacity];
+        var rawLength = RawTags.TryFormat(tags, raw);
+        if (rawLength > 0 && _byRawTagsLookup.TryGetValue(raw[..rawLength], out var known))
+        {
+            return known;
+        }
+
+        var series = Labelled(tags);
+        if (rawLength > 0)
+        {
+            _byRawTags.TryAdd(new string(raw[..rawLength]), series);
+        }
+
+        return series;
+    }
+
+    private MetricSeries Labelled(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         var pairs = new List<KeyValuePair<string, string>>(tags.Length);
         foreach (var (key, value) in tags)

@@ -24,6 +24,46 @@ public sealed class MetricsUnitTests
         => Assert.Equal("a\\\\b\\\"c\\nd", PrometheusText.EscapeLabel("a\\b\"c\nd"));
 
     [Fact]
+    public void AKnownLabelSet_IsRecordedWithoutAllocating_AndLandsInTheSameSeries()
+    {
+        using var meter = new Meter("test.rawtags");
+        var state = new InstrumentState(meter.CreateHistogram<double>("http.server.request.duration", "s"));
+        KeyValuePair<string, object?>[] tags = [new("http.request.method", "GET"), new("http.response.status_code", 200), new("http.route", "/hls/{id}/playlist.m3u8")];
+        KeyValuePair<string, object?>[] sameSetOtherOrder = [tags[2], tags[0], tags[1]];
+        state.Record(0.001, tags);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1_000; i++)
+        {
+            state.Record(0.002, tags);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        state.Record(0.003, sameSetOtherOrder);
+
+        Assert.Equal(0, allocated);
+        var series = Assert.Single(state.Series);
+        Assert.Equal("{http_request_method=\"GET\",http_response_status_code=\"200\",http_route=\"/hls/{id}/playlist.m3u8\"}", series.Labels);
+        Assert.Equal(1_002, series.HistogramSnapshot().Count);
+    }
+
+    [Fact]
+    public void RawTags_NeverWriteTheSameTextForDifferentLabelSets()
+    {
+        Span<char> a = stackalloc char[256];
+        Span<char> b = stackalloc char[256];
+        string Format(KeyValuePair<string, object?>[] tags, Span<char> into) => new(into[..RawTags.TryFormat(tags, into)]);
+
+        // Values that would blur the boundary between one tag and the next take the slow path (0).
+        Assert.Equal(0, RawTags.TryFormat([new("k", "a\u0002b\u0001c")], a));
+        Assert.Equal(0, RawTags.TryFormat([new("k", new object())], a));
+        Assert.Equal(0, RawTags.TryFormat([new("k", new string('x', 300))], a));
+        Assert.NotEqual(Format([new("a", "1"), new("b", null)], a), Format([new("a", "1b"), new("", null)], b));
+        Assert.NotEqual(Format([new("code", 200)], a), Format([new("code", 2000)], b));
+        Assert.Equal(Format([new("code", 200)], a), Format([new("code", "200")], b)); // the same label text, so the same series
+    }
+
+    [Fact]
     public async Task BytesPerSecond_IsMeasuredOverTheLastWindow_OnTheInjectedClock()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
