@@ -12,7 +12,8 @@ namespace M3uProxy.Edge.Hls;
 /// for everything else (Debian's ffmpeg refuses segment paths without a media extension).
 /// Relative URIs resolve against the playlist's URL after redirects (RFC 3986). Only http(s)
 /// targets are mapped; <c>data:</c> and <c>skd:</c> (FairPlay) URIs carry no fetchable origin and
-/// pass unchanged. One instance serves one rewrite; dispose it to return its scratch buffer.
+/// pass unchanged. One instance serves one rewrite; dispose it to return its scratch buffer. Without
+/// a client (a <see cref="RewriteTemplate"/>), each client part is left as a hole of the template.
 /// </summary>
 internal sealed class ChildUrlMapper : IPlaylistUriMapper, IDisposable
 {
@@ -21,23 +22,19 @@ internal sealed class ChildUrlMapper : IPlaylistUriMapper, IDisposable
     private readonly byte[] _signedId;
     private readonly byte[] _playlistPrefix;
     private readonly byte[] _segmentPrefix;
-    private readonly byte[] _clientPart;
+    private readonly byte[]? _clientPart;
     private readonly byte[] _parentPart;
     private readonly UrlSigner? _signer;
-    private readonly KnownSignatures? _known;
-    private readonly ArrayBufferWriter<byte>? _recording;
     private byte[] _scratch;
-    private int _signed;
 
     /// <param name="rootPath">ROOT_PATH, empty or <c>/segment</c>.</param>
     /// <param name="streamId">The stream whose playlist this is: child URLs name it and are signed for it.</param>
     /// <param name="parentId">The top-level stream (this one, or a variant's parent).</param>
-    /// <param name="clientId">The client the URLs are for.</param>
+    /// <param name="clientId">The client the URLs are for; null leaves a hole for it (the output is a <see cref="RewriteTemplate.HoleWriter"/>).</param>
     /// <param name="baseUrl">The playlist's URL after redirects.</param>
     /// <param name="carryQuery">Give children without a query the playlist's query (<c>HLS_CARRY_PARENT_QUERY</c>).</param>
     /// <param name="signer">Signs each child URL for <paramref name="streamId"/>; null for a mapper used only to resolve (<see cref="TargetOf"/>).</param>
-    /// <param name="known">Signatures of an earlier rewrite of the same bytes for the same stream; null records them (<see cref="RecordedSignatures"/>).</param>
-    public ChildUrlMapper(string rootPath, string streamId, string parentId, string clientId, string baseUrl, bool carryQuery, UrlSigner? signer, KnownSignatures? known = null)
+    public ChildUrlMapper(string rootPath, string streamId, string parentId, string? clientId, string baseUrl, bool carryQuery, UrlSigner? signer)
     {
         _base = Encoding.UTF8.GetBytes(baseUrl);
         var question = baseUrl.IndexOf('?', StringComparison.Ordinal);
@@ -49,17 +46,14 @@ internal sealed class ChildUrlMapper : IPlaylistUriMapper, IDisposable
         _signedId = Encoding.UTF8.GetBytes(streamId);
         _playlistPrefix = Encoding.UTF8.GetBytes($"{rootPath}/hls/{streamId}/playlist.m3u8?url=");
         _segmentPrefix = Encoding.UTF8.GetBytes($"{rootPath}/hls/{streamId}/segment.ts?url=");
-        _clientPart = Encoding.UTF8.GetBytes("&client_id=" + Uri.EscapeDataString(clientId));
+        _clientPart = clientId is null ? null : ClientPart(clientId);
         _parentPart = Encoding.UTF8.GetBytes("&parent=" + parentId);
         _signer = signer;
-        _known = known is not null && known.StreamId == streamId ? known : null;
-        _recording = signer is not null && _known is null ? new ArrayBufferWriter<byte>() : null;
         _scratch = ArrayPool<byte>.Shared.Rent(4096);
     }
 
-    /// <summary>The signatures this rewrite computed, to hand to the next rewrite of the same bytes; null when it reused known ones.</summary>
-    public KnownSignatures? RecordedSignatures(string streamId)
-        => _recording is null ? null : new KnownSignatures(streamId, _recording.WrittenSpan.ToArray());
+    /// <summary>What each child URL carries for its client: <c>&amp;client_id=…</c>.</summary>
+    public static byte[] ClientPart(string clientId) => Encoding.UTF8.GetBytes("&client_id=" + Uri.EscapeDataString(clientId));
 
     public bool CanMap(ReadOnlySpan<byte> uri) => IsOpaque(uri) || Resolve(uri) > 0;
 
@@ -76,7 +70,15 @@ internal sealed class ChildUrlMapper : IPlaylistUriMapper, IDisposable
         output.Write(kind == PlaylistUriKind.Playlist ? _playlistPrefix : _segmentPrefix);
         var encoded = output.GetSpan(PercentEncoding.MaxEncodedLength(length));
         output.Advance(PercentEncoding.Encode(target, encoded));
-        output.Write(_clientPart);
+        if (_clientPart is null)
+        {
+            ((RewriteTemplate.HoleWriter)output).MarkHole();
+        }
+        else
+        {
+            output.Write(_clientPart);
+        }
+
         if (kind == PlaylistUriKind.Playlist)
         {
             output.Write(_parentPart);
@@ -84,17 +86,7 @@ internal sealed class ChildUrlMapper : IPlaylistUriMapper, IDisposable
 
         output.Write("&sig="u8);
         var signature = output.GetSpan(UrlSigner.SignatureLength)[..UrlSigner.SignatureLength];
-        if (_known is not null && _signed < _known.Count)
-        {
-            _known.At(_signed).CopyTo(signature);
-        }
-        else
-        {
-            (_signer ?? throw new InvalidOperationException("This mapper only resolves")).Sign(_signedId, target, signature);
-            _recording?.Write(signature);
-        }
-
-        _signed++;
+        (_signer ?? throw new InvalidOperationException("This mapper only resolves")).Sign(_signedId, target, signature);
         output.Advance(UrlSigner.SignatureLength);
     }
 

@@ -2,7 +2,6 @@ using M3uProxy.Edge.Api;
 using M3uProxy.Edge.Clients;
 using M3uProxy.Edge.Configuration;
 using M3uProxy.Edge.Lifecycle;
-using M3uProxy.Edge.Media.Hls;
 using M3uProxy.Edge.Metrics;
 using M3uProxy.Edge.Packaging;
 using M3uProxy.Edge.Streams;
@@ -120,17 +119,20 @@ internal sealed class HlsPlaylistHandler
         response.Headers["X-Client-ID"] = clientId;
         response.Headers["X-Stream-ID"] = target.Id;
         HlsHeaders.ApplyCors(response);
-        using (var mapper = new ChildUrlMapper(_settings.RootPath, target.Id, top.Id, clientId, playlist.FinalUrl, _settings.HlsCarryParentQuery, _signer, playlist.Signatures))
+        // A template is for one stream and parent: the same cached bytes can be a variant of two masters.
+        var template = playlist.Template;
+        if (template is null || template.StreamId != target.Id || template.ParentId != top.Id)
         {
-            var output = new BatchingBufferWriter(response.BodyWriter);
-            PlaylistRewriter.Rewrite(playlist.Bytes, output, mapper);
-            output.Commit();
-            if (!transcoderInput)
-            {
-                _metrics.BytesServed(output.Written);
-            }
+            template = RewriteTemplate.Build(playlist.Bytes, _settings.RootPath, target.Id, top.Id, playlist.FinalUrl, _settings.HlsCarryParentQuery, _signer);
+            playlist.Template = template;
+        }
 
-            playlist.Signatures ??= mapper.RecordedSignatures(target.Id);
+        var output = new BatchingBufferWriter(response.BodyWriter);
+        template.Write(output, ChildUrlMapper.ClientPart(clientId));
+        output.Commit();
+        if (!transcoderInput)
+        {
+            _metrics.BytesServed(output.Written);
         }
 
         await response.BodyWriter.FlushAsync(context.RequestAborted);

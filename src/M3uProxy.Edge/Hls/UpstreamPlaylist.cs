@@ -40,8 +40,8 @@ internal sealed class UpstreamPlaylist
 
     public byte[] Bytes { get; }
 
-    /// <summary>Signatures of an earlier rewrite of these bytes, for the stream they name (set once, by the first rewrite).</summary>
-    public KnownSignatures? Signatures { get; set; }
+    /// <summary>These bytes rewritten for a stream with a hole for the client (set by the first request that rewrites them).</summary>
+    public RewriteTemplate? Template { get; set; }
 
     /// <summary>The URL that answered, after redirects: the base of relative URIs.</summary>
     public string FinalUrl { get; }

@@ -9,7 +9,7 @@ namespace M3uProxy.Edge.Tests.Hls;
 public sealed class BatchingBufferWriterTests
 {
     [Theory]
-    [MemberData(nameof(KnownSignaturesTests.Inputs), MemberType = typeof(KnownSignaturesTests))]
+    [MemberData(nameof(RewriteTemplateTests.Inputs), MemberType = typeof(RewriteTemplateTests))]
     public void ARewriteThroughTheBatchingWriter_IsTheSameBytes_InFewAdvances(string file)
     {
         var input = File.ReadAllBytes(Path.Combine(GoldenPlaylists.Folder, file));
@@ -60,7 +60,7 @@ public sealed class BatchingBufferWriterTests
 
     private static void Rewrite(byte[] input, IBufferWriter<byte> output)
     {
-        using var mapper = new ChildUrlMapper("/m3u-proxy", "stream-a", "parent", "client-1", "https://cdn.example.com/live/index.m3u8", carryQuery: false, GoldenPlaylists.Signer, known: null);
+        using var mapper = new ChildUrlMapper("/m3u-proxy", "stream-a", "parent", "client-1", "https://cdn.example.com/live/index.m3u8", carryQuery: false, GoldenPlaylists.Signer);
         PlaylistRewriter.Rewrite(input, output, mapper);
     }
 
