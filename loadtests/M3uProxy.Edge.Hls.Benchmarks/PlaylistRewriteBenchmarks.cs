@@ -10,16 +10,23 @@ namespace M3uProxy.Edge.Hls.Benchmarks;
 /// One rewrite as the playlist route does it: a <see cref="ChildUrlMapper"/> per request (URL
 /// shapes, RFC 3986 resolution, HMAC signature per URI) writing into a reused buffer writer, as
 /// Kestrel's pooled response pipe is. Allocated bytes are the rewrite's own, not the output's.
+/// The <c>Template</c> benchmarks are what the route does since the first request of a cached
+/// playlist builds a <see cref="RewriteTemplate"/>: copy the pieces around each client part.
 /// </summary>
 [MemoryDiagnoser]
 [InProcess]
 public class PlaylistRewriteBenchmarks
 {
     private const string StreamId = "1da10a6825c46b8e29504e1951efa2a4";
+    private const string MasterUrl = "https://cdn.example.com/live/channel1/master.m3u8?token=abcdef";
+    private const string MediaUrl = "https://cdn.example.com/live/channel1/720p/index.m3u8";
     private readonly ArrayBufferWriter<byte> _output = new(1 << 20);
     private UrlSigner _signer = null!;
+    private readonly byte[] _clientPart = ChildUrlMapper.ClientPart("client_c52c86ba74bfcc49");
     private byte[] _master = [];
     private byte[] _media = [];
+    private RewriteTemplate _masterTemplate = null!;
+    private RewriteTemplate _mediaTemplate = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -40,13 +47,28 @@ public class PlaylistRewriteBenchmarks
         }
 
         _media = Encoding.UTF8.GetBytes(media.ToString());
+        _masterTemplate = RewriteTemplate.Build(_master, "/m3u-proxy", StreamId, StreamId, MasterUrl, carryQuery: false, _signer);
+        _mediaTemplate = RewriteTemplate.Build(_media, "/m3u-proxy", StreamId, StreamId, MediaUrl, carryQuery: false, _signer);
     }
 
     [Benchmark]
-    public int FiveVariantMaster() => Rewrite(_master, "https://cdn.example.com/live/channel1/master.m3u8?token=abcdef");
+    public int FiveVariantMaster() => Rewrite(_master, MasterUrl);
 
     [Benchmark]
-    public int ThousandSegmentMedia() => Rewrite(_media, "https://cdn.example.com/live/channel1/720p/index.m3u8");
+    public int ThousandSegmentMedia() => Rewrite(_media, MediaUrl);
+
+    [Benchmark]
+    public int FiveVariantMasterTemplate() => Fill(_masterTemplate);
+
+    [Benchmark]
+    public int ThousandSegmentMediaTemplate() => Fill(_mediaTemplate);
+
+    private int Fill(RewriteTemplate template)
+    {
+        _output.ResetWrittenCount();
+        template.Write(_output, _clientPart);
+        return _output.WrittenCount;
+    }
 
     private int Rewrite(byte[] playlist, string baseUrl)
     {
