@@ -56,6 +56,7 @@ internal sealed partial class ClusterChannelSource : IChannelSource
                 await DropLeaseAsync();
             }
 
+            var released = _cluster.Ownership.Released(_stream.Id); // asked first: a release while we ask is not missed
             if (await _cluster.Ownership.TryAcquireAsync(_stream.Id, cancellationToken) is { } acquired)
             {
                 Log.Owning(_cluster.Logger, _stream.Id, acquired.FencingToken);
@@ -76,7 +77,8 @@ internal sealed partial class ClusterChannelSource : IChannelSource
                 return null;
             }
 
-            await Task.Delay(_retryEvery, time, cancellationToken);
+            // The next try, or at once when the owner releases the lease (a graceful stop hands over without waiting).
+            await Task.WhenAny(released, Task.Delay(_retryEvery, time, cancellationToken));
         }
     }
 

@@ -12,4 +12,11 @@ internal interface IChannelOwnership
 
     /// <summary>The instance that holds the channel's lease now; null when none does.</summary>
     ValueTask<InstanceInfo?> FindOwnerAsync(string channelId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Completes when the channel's holder releases its lease (it stopped the channel, or shuts
+    /// down), so an instance waiting for the lease asks again at once instead of at its next retry.
+    /// Ask before trying to take the lease, so a release meanwhile is not missed.
+    /// </summary>
+    Task Released(string channelId);
 }

@@ -46,7 +46,9 @@ internal sealed class StreamReadThrough(RequestDelegate next, StreamLifecycle li
     {
         if (!shared.Definition.IsVariant)
         {
-            lifecycle.Upsert(shared.Definition, out _).TryClaimStopped();
+            var copy = lifecycle.Upsert(shared.Definition, out _);
+            copy.TryClaimStopped();
+            copy.AdoptFailover(shared.Failover, always: false); // where the owner stands, not the primary
         }
     }
 }

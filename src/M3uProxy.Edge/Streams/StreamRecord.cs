@@ -147,6 +147,28 @@ internal sealed class StreamRecord
             && Interlocked.CompareExchange(ref _shared, current with { Failover = next }, current) == current;
     }
 
+    /// <summary>
+    /// Takes the failover position another instance of the cluster published when it is newer than
+    /// this copy's, or <paramref name="always"/> (the definition was just replaced from the same
+    /// entry). Only <c>Coordination/</c> calls this; it tells no listener (the owner switches, not a copy).
+    /// </summary>
+    public bool AdoptFailover(FailoverPosition published, bool always)
+    {
+        while (true)
+        {
+            var current = Volatile.Read(ref _shared);
+            if (!always && published.Version <= current.Failover.Version)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _shared, current with { Failover = published }, current) == current)
+            {
+                return true;
+            }
+        }
+    }
+
     /// <summary>Listeners told after every advance, so a running channel switches at once.</summary>
     public void AddSwitchListener(Action listener)
     {

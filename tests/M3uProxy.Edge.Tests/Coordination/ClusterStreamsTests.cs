@@ -68,6 +68,24 @@ public sealed class ClusterStreamsTests
     }
 
     [Fact]
+    public async Task AFailoverOnOne_ReachesTheCopiesOfTheOthers_AndACopyMadeLaterStartsThere()
+    {
+        await using var cluster = await TestCluster.StartAsync("/live/main.ts", "/live/backup.ts");
+        var backup = cluster.Origin.Url("/live/backup.ts");
+        var id = await TestCluster.CreateAsync(cluster.A, new { url = cluster.Origin.Url("/live/main.ts"), failover_urls = new[] { backup } });
+        Assert.Equal(200, (await cluster.B.GetAsync("streams/" + id)).Status); // B holds its copy
+
+        var (status, body, _) = await cluster.A.SendAsync(HttpMethod.Post, $"streams/{id}/failover");
+        Assert.Equal((200, backup), (status, (string?)body!["new_url"]));
+
+        await Eventually.HoldsAsync(async () => (string?)(await cluster.B.GetAsync("streams/" + id)).Body!["stream"]!["current_url"] == backup, TimeSpan.FromSeconds(5), "B's copy follows A's failover");
+        await using var c = await ProxyHost.StartAsync(cluster.Redis.Settings("edge-c"));
+        var (_, onC, _) = await c.GetAsync("streams/" + id);
+        Assert.Equal(backup, (string?)onC!["stream"]!["current_url"]); // read through with the position, not the primary
+        Assert.Equal(0, (int?)onC["stream"]!["current_failover_index"]);
+    }
+
+    [Fact]
     public async Task UnknownStream_IsStillA404_OnEveryInstance()
     {
         await using var redis = await RedisServer.StartAsync();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 
 namespace M3uProxy.Edge.Coordination.Redis;
@@ -9,9 +10,13 @@ namespace M3uProxy.Edge.Coordination.Redis;
 /// fences a late owner. Released compare-and-delete. When Redis cannot be reached the channel is
 /// owned here provisionally (serve locally) and claimed for real once Redis answers — unless
 /// another instance holds it by then, which makes this lease lost: never a second owner.
+/// A release is announced (<c>released {id}</c> on the notice channel), so an instance waiting
+/// for the lease takes it at once: a graceful stop hands its channels over without waiting.
 /// </summary>
-internal sealed partial class RedisChannelOwnership : IChannelOwnership
+internal sealed partial class RedisChannelOwnership : IChannelOwnership, IHostedService
 {
+    public const string ReleasedNotice = "released ";
+
     /// <summary>How long a lease lasts without renewal: a killed owner's channels are free after this.</summary>
     public static readonly TimeSpan Expiry = TimeSpan.FromSeconds(3);
 
@@ -43,6 +48,7 @@ internal sealed partial class RedisChannelOwnership : IChannelOwnership
         return 0
         """;
 
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _released = new(StringComparer.Ordinal);
     private readonly RedisConnection _redis;
     private readonly ClusterSelf _self;
     private readonly TimeProvider _time;
@@ -56,6 +62,32 @@ internal sealed partial class RedisChannelOwnership : IChannelOwnership
         _logger = logger;
     }
 
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            // The client re-subscribes by itself after a reconnect.
+            await _redis.Subscriber.SubscribeAsync(RedisKeys.StreamNotices, (_, message) => OnNotice(message.ToString()));
+        }
+        catch (Exception exception) when (RedisFailures.IsRedisDown(exception))
+        {
+            Log.NotSubscribed(_logger, RedisFailures.Describe(exception)); // waiting instances retry every 250 ms meanwhile
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task Released(string channelId)
+        => _released.GetOrAdd(channelId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    private void OnNotice(string notice)
+    {
+        if (notice.StartsWith(ReleasedNotice, StringComparison.Ordinal) && _released.TryRemove(notice[ReleasedNotice.Length..], out var waiting))
+        {
+            waiting.TrySetResult();
+        }
+    }
+
     public async ValueTask<ChannelLease?> TryAcquireAsync(string channelId, CancellationToken cancellationToken)
     {
         if (!_redis.IsConnected)
@@ -67,7 +99,13 @@ internal sealed partial class RedisChannelOwnership : IChannelOwnership
         try
         {
             var token = await TryClaimAsync(channelId);
-            return token is { } granted ? new RedisLease(this, channelId, granted, ValueOf(granted)) : null;
+            if (token is not { } granted)
+            {
+                return null;
+            }
+
+            _released.TryRemove(channelId, out _); // nobody waits for it any more
+            return new RedisLease(this, channelId, granted, ValueOf(granted));
         }
         catch (Exception exception) when (RedisFailures.IsRedisDown(exception))
         {
@@ -200,7 +238,10 @@ internal sealed partial class RedisChannelOwnership : IChannelOwnership
             {
                 try
                 {
-                    await _owner._redis.Database.ScriptEvaluateAsync(ReleaseScript, [RedisKeys.Owner(ChannelId)], [value]);
+                    if ((long)await _owner._redis.Database.ScriptEvaluateAsync(ReleaseScript, [RedisKeys.Owner(ChannelId)], [value]) == 1)
+                    {
+                        await _owner._redis.Subscriber.PublishAsync(RedisKeys.StreamNotices, ReleasedNotice + ChannelId); // waiting instances take it now
+                    }
                 }
                 catch (Exception exception) when (RedisFailures.IsRedisDown(exception))
                 {
@@ -217,6 +258,9 @@ internal sealed partial class RedisChannelOwnership : IChannelOwnership
 
         [LoggerMessage(841, LogLevel.Warning, "Channel {StreamId}: ownership lost to another instance; closing this upstream")]
         public static partial void LeaseLost(ILogger logger, string streamId);
+
+        [LoggerMessage(848, LogLevel.Debug, "Lease releases: not subscribed yet ({Error})")]
+        public static partial void NotSubscribed(ILogger logger, string error);
 
         [LoggerMessage(847, LogLevel.Error, "Channel {StreamId}: lease renewal failed ({Error}); trying again")]
         public static partial void RenewalFailed(ILogger logger, string streamId, string error);

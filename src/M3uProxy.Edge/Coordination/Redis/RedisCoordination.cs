@@ -13,7 +13,9 @@ internal static class RedisCoordination
         services.AddSingleton<RedisConnection>();
         services.AddHostedService(sp => sp.GetRequiredService<RedisConnection>());
         services.AddSingleton<IStreamDirectory, RedisStreamDirectory>();
-        services.AddSingleton<IChannelOwnership, RedisChannelOwnership>();
+        services.AddSingleton<RedisChannelOwnership>();
+        services.AddSingleton<IChannelOwnership>(sp => sp.GetRequiredService<RedisChannelOwnership>());
+        services.AddHostedService(sp => sp.GetRequiredService<RedisChannelOwnership>());
         services.AddSingleton<IConnectionSlots, RedisConnectionSlots>();
         services.AddSingleton<IClusterSecret, RedisClusterSecret>();
         services.AddSingleton<IClusterCommands, RedisClusterCommands>();
@@ -23,6 +25,7 @@ internal static class RedisCoordination
         services.AddSingleton<IStreamAnnouncements>(sp => sp.GetRequiredService<RedisStreamWatchers>());
         services.AddHostedService(sp => sp.GetRequiredService<RedisStreamWatchers>());
         services.AddSingleton<IWebhookDirectory>(sp => sp.GetRequiredService<RedisWebhookDirectory>());
+        services.AddHostedService<RedisStreamChanges>();
         services.AddSingleton<RedisStreamKeeper>();
         services.AddSingleton<IClusterStatus>(sp => sp.GetRequiredService<RedisStreamKeeper>());
         services.AddHostedService(sp => sp.GetRequiredService<RedisStreamKeeper>());

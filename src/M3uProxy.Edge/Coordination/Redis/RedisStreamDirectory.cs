@@ -18,15 +18,19 @@ internal sealed partial class RedisStreamDirectory : IStreamDirectory
     public static readonly TimeSpan RemovedFor = TimeSpan.FromSeconds(60);
 
     private readonly RedisConnection _redis;
+    private readonly RedisOptions _options;
     private readonly ILogger<RedisStreamDirectory> _logger;
 
-    public RedisStreamDirectory(RedisConnection redis, ILogger<RedisStreamDirectory> logger)
+    public RedisStreamDirectory(RedisConnection redis, RedisOptions options, ILogger<RedisStreamDirectory> logger)
     {
         _redis = redis;
+        _options = options;
         _logger = logger;
     }
 
     public static string Serialize(SharedStream stream) => JsonSerializer.Serialize(stream, StreamJsonContext.Default.SharedStream);
+
+    public static string SerializeDefinition(StreamDefinition definition) => JsonSerializer.Serialize(definition, StreamJsonContext.Default.StreamDefinition);
 
     public async ValueTask PublishAsync(SharedStream stream, CancellationToken cancellationToken)
     {
@@ -44,6 +48,7 @@ internal sealed partial class RedisStreamDirectory : IStreamDirectory
             _ = batch.StringSetAsync(RedisKeys.Stream(id), Serialize(stream), Expiry);
             _ = batch.SetAddAsync(RedisKeys.StreamIndex, id);
             await batch.ExecuteAsync();
+            await _redis.Subscriber.PublishAsync(RedisKeys.StreamNotices, RedisStreamChanges.NoticeOf(_options.WorkerId, id)); // copies elsewhere follow
         }
         catch (Exception exception) when (RedisFailures.IsRedisDown(exception))
         {
