@@ -15,7 +15,7 @@ BINARY  := $(OUT)/m3u-proxy
 CROSS   := $(if $(and $(filter linux-arm64,$(RID)),$(filter x86_64,$(shell uname -m))),-p:ObjCopyName=aarch64-linux-gnu-objcopy)
 
 .PHONY: help run publish toolchain test deps build format format-check smoke smoke-arm64 dockerfile-check openapi bench bench-compare ci clean
-.PHONY: loadgen loadtest
+.PHONY: loadgen loadtest bench-cluster
 
 help:
 	@echo "make run            build the native binary and start it (port 8085, in-memory)"
@@ -25,6 +25,7 @@ help:
 	@echo "make openapi        regenerate src/M3uProxy.Edge/Pages/openapi.json from the routes"
 	@echo "make bench          measure start-up time and idle memory of the published binary"
 	@echo "make bench-compare  origin vs nginx vs this proxy with ../shared/bench (~15 min; needs nginx, wrk)"
+	@echo "make bench-cluster  the cluster's timings: redis-server and three instances of the binary (~3 min; docs/cluster.md)"
 	@echo "make format         apply dotnet format; make format-check verifies it"
 	@echo "make loadgen        build the load generator (loadtests/, see loadtests/README.md)"
 	@echo "make loadtest       load generator: origin vs nginx vs this proxy, all scenarios (~10 min)"
@@ -77,6 +78,9 @@ bench: publish
 
 bench-compare: publish
 	./scripts/bench-compare.sh $(BINARY)
+
+bench-cluster: publish
+	./scripts/bench-cluster.py --proxy-bin $(BINARY)
 
 loadgen:
 	dotnet build loadtests/M3uProxy.Edge.LoadTests -c $(CONFIG)
