@@ -185,6 +185,14 @@ internal sealed partial class RequestedChannels
                 return owner;
             }
 
+            // Redis cannot tell (it is down) or nobody holds the lease: the last owner known here is
+            // asked first — it still fetches (its lease cannot be taken while Redis is away), or takes
+            // the lease again — so a Redis outage does not send every instance to the provider.
+            if (owner is null && _owners.TryGetValue(stream.Id, out var last) && last.Owner.WorkerId != unreachable?.WorkerId)
+            {
+                return last.Owner;
+            }
+
             if (HeldToken(stream.Id) is null && await _cluster.Ownership.TryAcquireAsync(stream.Id, CancellationToken.None) is { } lease)
             {
                 Hold(stream, lease);

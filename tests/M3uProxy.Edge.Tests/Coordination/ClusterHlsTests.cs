@@ -135,10 +135,7 @@ public sealed class ClusterHlsTests
     {
         await using var cluster = await TestCluster.StartAsync();
         var origin = cluster.Origin;
-        origin.AddText("/live.m3u8", "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:7\n#EXTINF:2,\na.ts\n", "application/vnd.apple.mpegurl");
-        var id = await TestCluster.CreateAsync(cluster.A, new { url = origin.Url("/live.m3u8") });
-        Assert.Equal(HttpStatusCode.OK, (await cluster.A.Client.GetAsync($"hls/{id}/playlist.m3u8?client_id=a1", Cancel)).StatusCode); // A owns it
-        Assert.Equal(HttpStatusCode.OK, (await cluster.B.Client.GetAsync($"hls/{id}/playlist.m3u8?client_id=b1", Cancel)).StatusCode);
+        var id = await LiveOwnedByAWatchedOnBAsync(cluster);
         var fetched = origin.RequestCount("/live.m3u8");
 
         await cluster.A.StopAsync(); // gives its lease up
@@ -147,6 +144,24 @@ public sealed class ClusterHlsTests
         using var response = await cluster.B.Client.GetAsync($"hls/{id}/playlist.m3u8?client_id=b1", Cancel);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.True(origin.RequestCount("/live.m3u8") > fetched, "B fetched the playlist from the origin itself");
+    }
+
+    [Fact]
+    public async Task RedisDown_TheOtherInstanceStillFetchesThroughTheOwner()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var id = await LiveOwnedByAWatchedOnBAsync(cluster);
+
+        cluster.Redis.Stop();
+        await Eventually.HoldsAsync(async () => (bool?)(await cluster.B.GetAsync("health")).Body!["cluster"]!["redis_connected"] == false, TimeSpan.FromSeconds(15), "B says Redis is down");
+
+        for (var refresh = 0; refresh < 3; refresh++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1.1), Cancel); // past every copy of the last answer
+            Assert.Equal(HttpStatusCode.OK, (await cluster.B.Client.GetAsync($"hls/{id}/playlist.m3u8?client_id=b1", Cancel)).StatusCode);
+        }
+
+        Assert.Equal(0, cluster.B.Services.GetRequiredService<Edge.Hls.PlaylistCache>().UpstreamRequests); // every playlist came through A
     }
 
     [Fact]
@@ -200,6 +215,16 @@ public sealed class ClusterHlsTests
         origin.AddHls("/ch/vod", folder);
         origin.AddText("/ch/master.m3u8", "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=800000\nvod/index.m3u8\n", "application/vnd.apple.mpegurl");
         return folder;
+    }
+
+    /// <summary>A live playlist (2 s segments) created on A and watched there first (A owns it), then on B; its id.</summary>
+    private static async Task<string> LiveOwnedByAWatchedOnBAsync(TestCluster cluster)
+    {
+        cluster.Origin.AddText("/live.m3u8", "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:7\n#EXTINF:2,\na.ts\n", "application/vnd.apple.mpegurl");
+        var id = await TestCluster.CreateAsync(cluster.A, new { url = cluster.Origin.Url("/live.m3u8") });
+        Assert.Equal(HttpStatusCode.OK, (await cluster.A.Client.GetAsync($"hls/{id}/playlist.m3u8?client_id=a1", Cancel)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await cluster.B.Client.GetAsync($"hls/{id}/playlist.m3u8?client_id=b1", Cancel)).StatusCode);
+        return id;
     }
 
     /// <summary>A request with the cluster's secret, as another instance makes it.</summary>
