@@ -49,6 +49,6 @@ internal static class RedisKeys
     /// <summary>Webhook URLs removed lately, scored by when their tombstone ends (ms).</summary>
     public static RedisKey WebhooksRemoved { get; } = Prefix + "webhooks-removed";
 
-    /// <summary>Notices: <c>removed {stream id}</c>, <c>disconnect {client id}</c>, <c>webhooks</c> (registrations changed).</summary>
+    /// <summary>Notices: <c>removed {stream id}</c>, <c>changed {worker} {stream id}</c> (entry rewritten), <c>released {channel id}</c> (lease released), <c>disconnect {client id}</c>, <c>webhooks</c> (registrations changed).</summary>
     public static RedisChannel StreamNotices { get; } = RedisChannel.Literal(Prefix + "stream-notices");
 }
