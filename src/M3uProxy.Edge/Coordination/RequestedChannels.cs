@@ -178,6 +178,7 @@ internal sealed partial class RequestedChannels
         var since = time.GetTimestamp();
         while (true)
         {
+            var released = _cluster.Ownership.Released(stream.Id); // asked first: a release while we ask is not missed
             var owner = await _cluster.Ownership.FindOwnerAsync(stream.Id, CancellationToken.None);
             if (owner is { AdvertiseUrl.Length: > 0 } && owner.WorkerId != _cluster.Self.WorkerId && owner.WorkerId != unreachable?.WorkerId)
             {
@@ -205,7 +206,8 @@ internal sealed partial class RequestedChannels
                 throw new RelayRefusedException($"the instance that owns stream {stream.Id} did not answer, and its lease did not pass on within {TakeoverWait.TotalSeconds:0} s");
             }
 
-            await Task.Delay(_retryEvery, time);
+            // The next try, or at once when the owner releases the lease (a graceful stop hands over without waiting).
+            await Task.WhenAny(released, Task.Delay(_retryEvery, time));
         }
     }
 
