@@ -167,7 +167,7 @@ internal static class SettingsCatalog
         new("METRICS_PER_STREAM_LIMIT", SettingKind.Integer, "0", "Per-stream series in `/metrics` (`m3u_proxy_stream_*{stream_id=…}`) for at most this many streams, those with the most clients first; 0 leaves them out. Bounds the number of series a scraper stores.", Observability) { Minimum = 0, Maximum = 1000 },
 
         // HLS
-        new("URL_SIGNING_SECRET", SettingKind.Secret, "", "Key of the HMAC that signs every child URL of a rewritten playlist (`sig=`). Empty: derived from `API_TOKEN` when set, else random at start (a restart then invalidates the URLs players hold). Instances behind one load balancer need the same value.", Hls),
+        new("URL_SIGNING_SECRET", SettingKind.Secret, "", "Key of the HMAC that signs every child URL of a rewritten playlist (`sig=`). Empty: derived from `API_TOKEN` when set, else (with `REDIS_ENABLED`) from `CLUSTER_SECRET` when set, else random at start (a restart then invalidates the URLs players hold). Instances behind one load balancer need the same key.", Hls),
         new("HLS_SEGMENT_CACHE_BYTES", SettingKind.Integer, "67108864", "Memory for recently fetched HLS segments shared by all viewers (LRU); 0 disables the cache (concurrent requests are still coalesced).", Hls) { Minimum = 0, Maximum = 16L * 1024 * 1024 * 1024 },
         new("HLS_CARRY_PARENT_QUERY", SettingKind.Bool, "false", "Give child URLs without a query the parent playlist's query (for providers whose tokens must be on every request).", Hls),
     ];

@@ -10,7 +10,8 @@ namespace M3uProxy.Edge.Hls;
 /// Signs the child URLs of rewritten playlists so that the proxy fetches only what it handed out
 /// (seed-spec §15.1: the reference fetches any <c>?url=</c> for anyone). The signature is an
 /// HMAC-SHA256 over the stream id and the target URL, truncated to 128 bits, base64url. The key is
-/// <c>URL_SIGNING_SECRET</c>; when unset it is derived from <c>API_TOKEN</c>, else random per start
+/// <c>URL_SIGNING_SECRET</c>; when unset it is derived from <c>API_TOKEN</c>, else (with Redis) from
+/// <c>CLUSTER_SECRET</c>, else random per start
 /// (then a restart invalidates the URLs players hold).
 /// </summary>
 internal sealed class UrlSigner
@@ -37,9 +38,11 @@ internal sealed class UrlSigner
             return Encoding.UTF8.GetBytes(settings.UrlSigningSecret);
         }
 
-        // A separate key, so that a signature says nothing about the token itself.
-        return settings.ApiToken.Length > 0
-            ? HMACSHA256.HashData(Encoding.UTF8.GetBytes(settings.ApiToken), "m3u-proxy url signing"u8)
+        // A separate key, so that a signature says nothing about the token itself. In a cluster with
+        // CLUSTER_SECRET the key is the same on every instance, and so are the URLs players get.
+        var shared = settings.ApiToken.Length > 0 ? settings.ApiToken : settings.RedisEnabled ? settings.ClusterSecret : "";
+        return shared.Length > 0
+            ? HMACSHA256.HashData(Encoding.UTF8.GetBytes(shared), "m3u-proxy url signing"u8)
             : RandomNumberGenerator.GetBytes(32);
     }
 

@@ -165,6 +165,21 @@ public sealed class ClusterHlsTests
     }
 
     [Fact]
+    public async Task WithOnlyTheClusterSecretSet_APlaylistFromOneInstanceHasURLsTheOtherAccepts()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var origin = await FakeOrigin.StartAsync(cancellationToken: Cancel);
+        var folder = await AddMasterAsync(origin);
+        await using var a = await ProxyHost.StartAsync(new Dictionary<string, string?>(redis.Settings("edge-a")) { ["CLUSTER_SECRET"] = Secret });
+        await using var b = await ProxyHost.StartAsync(new Dictionary<string, string?>(redis.Settings("edge-b")) { ["CLUSTER_SECRET"] = Secret });
+        var id = await TestCluster.CreateAsync(a, new { url = origin.Url("/ch/vod/index.m3u8") });
+
+        var segment = HlsPlaylistText.Uris(await a.Client.GetStringAsync($"hls/{id}/playlist.m3u8?client_id=v1", Cancel))[0];
+
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(folder, "seg_000.ts"), Cancel), await b.Client.GetByteArrayAsync(segment, Cancel));
+    }
+
+    [Fact]
     public async Task TheInternalRoutes_NeedTheClusterSecret_AndServeNoPath()
     {
         await using var redis = await RedisServer.StartAsync();
