@@ -15,6 +15,9 @@ namespace M3uProxy.Edge.Media.MpegTs;
 /// counters, a valid packet a player can receive while the upstream is quiet.</item>
 /// </list>
 /// ISO/IEC 13818-1 §2.4.3.2 (header), §2.4.3.4 (adaptation field), §2.4.4.3 (PAT).
+/// The per-PID state lives in pages of 256 PIDs, made when a PID of the page first appears: a
+/// channel uses a handful of PIDs, and every live channel has a splicer (three flat tables of all
+/// 8,192 PIDs were 48 KiB per channel, 10 MB at 200 channels).
 /// </summary>
 public sealed class TsSplicer
 {
@@ -24,12 +27,12 @@ public sealed class TsSplicer
     public const int MaxPacketsBeforePat = 1_000;
 
     private const int PidCount = 8192;
+    private const int PageBits = 8;
+    private const int PageSize = 1 << PageBits;
     private const byte Known = 0x10;
     private const int RebaseQuietly = -1;
 
-    private readonly byte[] _lastCounter = new byte[PidCount]; // Known | counter last written, 0 = none yet
-    private readonly byte[] _shift = new byte[PidCount];       // added to the source's counters since the splice
-    private readonly int[] _spliceSeen = new int[PidCount];    // the splice in which the PID was last re-based
+    private readonly PidState[]?[] _pages = new PidState[PidCount / PageSize][];
     private readonly byte[] _pat = new byte[TsPacket.Size];
     private readonly byte[] _pmt = new byte[TsPacket.Size];
     private int _splice = 1;
@@ -121,13 +124,15 @@ public sealed class TsSplicer
             packet[5] &= 0x7F; // a repeat continues the time base: no discontinuity
         }
 
-        var pid = Pid(packet);
-        var next = (byte)((_lastCounter[pid] + 1) & 0x0F);
+        ref var state = ref State(Pid(packet));
+        var next = (byte)((state.LastCounter + 1) & 0x0F);
         packet[3] = (byte)((packet[3] & 0xF0) | next);
-        _lastCounter[pid] = (byte)(Known | next);
-        _spliceSeen[pid] = RebaseQuietly; // the source's next table continues after this repeat
+        state.LastCounter = (byte)(Known | next);
+        state.SpliceSeen = RebaseQuietly; // the source's next table continues after this repeat
         return TsPacket.Size;
     }
+
+    private ref PidState State(int pid) => ref (_pages[pid >> PageBits] ??= new PidState[PageSize])[pid & (PageSize - 1)];
 
     private static int Pid(ReadOnlySpan<byte> packet) => ((packet[1] & 0x1F) << 8) | packet[2];
 
@@ -143,21 +148,22 @@ public sealed class TsSplicer
             return; // null packets have no meaningful counter
         }
 
+        ref var state = ref State(pid);
         var counter = packet[3] & 0x0F;
-        if (_spliceSeen[pid] != _splice)
+        if (state.SpliceSeen != _splice)
         {
-            var afterRepeat = _spliceSeen[pid] == RebaseQuietly;
-            _spliceSeen[pid] = _splice;
-            var last = _lastCounter[pid];
+            var afterRepeat = state.SpliceSeen == RebaseQuietly;
+            state.SpliceSeen = _splice;
+            var last = state.LastCounter;
             if ((last & Known) == 0)
             {
-                _shift[pid] = 0; // a PID never written before starts where its source is
+                state.Shift = 0; // a PID never written before starts where its source is
             }
             else
             {
                 // Continue from the last counter written: +1 for a packet with payload, same without.
                 var wanted = (last + (HasPayload(packet) ? 1 : 0)) & 0x0F;
-                _shift[pid] = (byte)((wanted - counter) & 0x0F);
+                state.Shift = (byte)((wanted - counter) & 0x0F);
                 if (!afterRepeat && HasAdaptationField(packet) && packet[4] > 0)
                 {
                     packet[5] |= 0x80; // discontinuity_indicator: a new time base may follow
@@ -165,9 +171,9 @@ public sealed class TsSplicer
             }
         }
 
-        var stamped = (counter + _shift[pid]) & 0x0F;
+        var stamped = (counter + state.Shift) & 0x0F;
         packet[3] = (byte)((packet[3] & 0xF0) | stamped);
-        _lastCounter[pid] = (byte)(Known | stamped);
+        state.LastCounter = (byte)(Known | stamped);
     }
 
     // The last PAT and the PMT it names, each when its section starts in the packet, for keepalives.
@@ -229,5 +235,12 @@ public sealed class TsSplicer
         }
 
         return -1;
+    }
+
+    private struct PidState
+    {
+        public int SpliceSeen;   // the splice in which the PID was last re-based
+        public byte LastCounter; // Known | counter last written, 0 = none yet
+        public byte Shift;       // added to the source's counters since the splice
     }
 }

@@ -159,4 +159,28 @@ public sealed class TsSplicerTests
         Assert.Equal(2 * TsPacket.Size, splicer.Process(data));
         Assert.Equal(nullPacket, data[TsPacket.Size..(2 * TsPacket.Size)]);
     }
+
+    [Fact]
+    public void ASplicer_HoldsStateOnlyForThePidsItSees_AndSplicingAllocatesNothing()
+    {
+        // Every live channel has one: a few PIDs must not cost tables of all 8,192 (48 KiB before).
+        const int AudioPid = 0x101;
+        var stream = Join(Packet(0, 0), Packet(PmtPid, 0), Packet(VideoPid, 0), Packet(AudioPid, 0, adaptation: true), Packet(TsSplicer.NullPid, 0));
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var splicer = new TsSplicer();
+        splicer.Process(stream.ToArray());
+        var made = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.InRange(made, 1, 8 * 1024);
+
+        var tables = new byte[2 * TsPacket.Size];
+        before = GC.GetAllocatedBytesForCurrentThread();
+        for (var splice = 0; splice < 100; splice++)
+        {
+            splicer.BeginSplice();
+            splicer.Process(stream);
+            splicer.WriteProgramTables(tables);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
 }
