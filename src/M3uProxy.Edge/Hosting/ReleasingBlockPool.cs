@@ -24,12 +24,17 @@ internal sealed class ReleasingBlockPool : MemoryPool<byte>
     private readonly ConcurrentQueue<Block> _free = new();
     private int _freeCount;
     private int _lowWater;
+    private int _made;
+    private int _released;
     private volatile bool _disposed;
 
     public override int MaxBufferSize => BlockSize;
 
     /// <summary>Free blocks held for the next rent.</summary>
     public int FreeBlocks => Volatile.Read(ref _freeCount);
+
+    /// <summary>Blocks rented out now (made, minus released, minus free: nothing counted per rent).</summary>
+    public int BlocksInUse => Volatile.Read(ref _made) - Volatile.Read(ref _released) - FreeBlocks;
 
     public bool IsDisposed => _disposed;
 
@@ -50,6 +55,7 @@ internal sealed class ReleasingBlockPool : MemoryPool<byte>
         }
 
         Volatile.Write(ref _lowWater, 0);
+        Interlocked.Increment(ref _made);
         return new Block(this);
     }
 
@@ -66,6 +72,7 @@ internal sealed class ReleasingBlockPool : MemoryPool<byte>
         }
 
         Volatile.Write(ref _lowWater, Math.Min(Volatile.Read(ref _lowWater), Volatile.Read(ref _freeCount)));
+        Interlocked.Add(ref _released, released);
         return (long)released * BlockSize;
     }
 

@@ -9,6 +9,15 @@ namespace M3uProxy.Edge.Hosting;
 /// </summary>
 internal sealed class ReleasingBlockPools : IMemoryPoolFactory<byte>
 {
+    /// <summary>
+    /// Kestrel's send pipe per connection (its <c>MaxWriteBufferSize</c>): a flush waits until less
+    /// than half of it is left unsent. A viewer writes up to a fan-out chunk (64 KiB) at a time, so a
+    /// download held up to a chunk plus 32 KiB here with the default of 64 KiB (74 KiB on average at
+    /// 200 downloads); with 16 KiB a chunk plus 8 KiB. The kernel's socket buffer, not this pipe,
+    /// keeps the wire busy meanwhile.
+    /// </summary>
+    public const int MaxWriteBufferBytes = 16 * 1024;
+
     private readonly Lock _gate = new();
     private ReleasingBlockPool[] _pools = [];
 
@@ -25,6 +34,9 @@ internal sealed class ReleasingBlockPools : IMemoryPoolFactory<byte>
 
     /// <summary>Pools created and not disposed (Kestrel makes one per transport and listener).</summary>
     public int Count => Volatile.Read(ref _pools).Count(p => !p.IsDisposed);
+
+    /// <summary>Bytes of blocks rented out by every pool (in Kestrel's pipes and sockets).</summary>
+    public long BytesInUse => Volatile.Read(ref _pools).Where(p => !p.IsDisposed).Sum(p => (long)p.BlocksInUse) * ReleasingBlockPool.BlockSize;
 
     /// <summary>Bytes of free blocks held by every pool.</summary>
     public long FreeBytes => Volatile.Read(ref _pools).Sum(p => (long)p.FreeBlocks) * ReleasingBlockPool.BlockSize;
