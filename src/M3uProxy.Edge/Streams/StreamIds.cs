@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 
 namespace M3uProxy.Edge.Streams;
@@ -15,10 +14,8 @@ internal static class StreamIds
 
     public static string Md5Hex(string text)
     {
-#pragma warning disable CA5351 // MD5 is the reference's id scheme, kept for compatible ids; it protects nothing.
-        Span<byte> hash = stackalloc byte[MD5.HashSizeInBytes];
-        MD5.HashData(Encoding.UTF8.GetBytes(text), hash);
-#pragma warning restore CA5351
+        Span<byte> hash = stackalloc byte[Md5.HashSizeInBytes];
+        Md5.HashData(Encoding.UTF8.GetBytes(text), hash);
         return Convert.ToHexStringLower(hash);
     }
 }
