@@ -41,6 +41,9 @@ code=$(curl -s -o /dev/null -w '%{http_code}' "$base/m3u-proxy/dashboard")
 [ "$code" = "401" ] || fail "GET /dashboard without a token answered $code, expected 401"
 page=$(curl -sf "$base/m3u-proxy/dashboard?api_token=$token") || fail "/dashboard with the token did not answer 200"
 grep -q '<title>m3u-proxy' <<<"$page" || fail "/dashboard is not the dashboard page"
+# The runtime's series come from its System.Runtime meter, not EventSource (EventSourceSupport=false in the binary).
+page=$(curl -sf -H "X-API-Token: $token" "$base/metrics") || fail "GET /metrics with the token failed"
+grep -q '^dotnet_gc_collections_total' <<<"$page" || fail "/metrics has no runtime series (dotnet_gc_collections_total)"
 
 url="http://origin.invalid/live/user/pass/1234.ts"
 created=$(curl -sf -X POST -H "X-API-Token: $token" -H 'Content-Type: application/json' \
