@@ -106,6 +106,9 @@ internal static class OpenApiNotes
         ["GET /docs"] = new("operations", "This API reference as a page; never needs the token"),
         ["GET /openapi.json"] = new("operations", "This API reference as OpenAPI; never needs the token"),
         ["GET /cluster/relay/{streamId}"] = new("operations", "Between instances of a cluster only (header X-Cluster-Secret): the owner's bytes of a live channel, relayed to another instance"),
+        ["GET /cluster/hls/{streamId}/playlist.m3u8"] = new("operations", "Between instances of a cluster only (header X-Cluster-Secret): an HLS stream's playlist (or a variant's, by its url) from the instance that owns it (fetched upstream once for the cluster)", Query: [Param("url", false)]),
+        ["GET /cluster/hls/{streamId}/segment.ts"] = new("operations", "Between instances of a cluster only (header X-Cluster-Secret): a segment of an HLS stream from the instance that owns it", Query: [Param("url", true)]),
+        ["GET /cluster/hls/{streamId}/{file}"] = new("operations", "Between instances of a cluster only (header X-Cluster-Secret): a file of an HLS-output transcode from the instance that runs its ffmpeg"),
         ["POST /cluster/failover/{streamId}"] = new("operations", "Between instances of a cluster only (header X-Cluster-Secret): a manual failover asked at another instance, run by the channel's owner"),
     };
 
