@@ -21,7 +21,6 @@ using M3uProxy.Edge.Upstream;
 using M3uProxy.Edge.Webhooks;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 
 namespace M3uProxy.Edge.Hosting;
 
@@ -124,7 +123,6 @@ internal static class EdgeApp
         // Kestrel's buffers from pools that give memory back after a burst (issue #14).
         services.AddSingleton<ReleasingBlockPools>();
         services.AddSingleton<IMemoryPoolFactory<byte>>(sp => sp.GetRequiredService<ReleasingBlockPools>());
-        services.Configure<SocketTransportOptions>(o => o.MaxWriteBufferSize = ReleasingBlockPools.MaxWriteBufferBytes);
         services.AddHostedService<IdleMemoryRelease>();
         services.AddSingleton(configuration);
         services.AddSingleton(configuration.Settings);

@@ -9,15 +9,6 @@ namespace M3uProxy.Edge.Hosting;
 /// </summary>
 internal sealed class ReleasingBlockPools : IMemoryPoolFactory<byte>
 {
-    /// <summary>
-    /// Kestrel's send pipe per connection (its <c>MaxWriteBufferSize</c>): a flush waits until less
-    /// than half of it is left unsent. A viewer writes up to a fan-out chunk (64 KiB) at a time, so a
-    /// download held up to a chunk plus 32 KiB here with the default of 64 KiB (74 KiB on average at
-    /// 200 downloads); with 16 KiB a chunk plus 8 KiB. The kernel's socket buffer, not this pipe,
-    /// keeps the wire busy meanwhile.
-    /// </summary>
-    public const int MaxWriteBufferBytes = 16 * 1024;
-
     private readonly Lock _gate = new();
     private ReleasingBlockPool[] _pools = [];
 
