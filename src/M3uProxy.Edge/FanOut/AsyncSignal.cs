@@ -43,13 +43,20 @@ internal sealed class AsyncSignal : IValueTaskSource
         return new ValueTask(this, _core.Version);
     }
 
-    public void Set()
+    /// <summary>
+    /// Wakes the waiter, or remembers the wake-up for the next wait. With <paramref name="inline"/> the
+    /// waiter's continuation runs on this thread before <see cref="Set"/> returns (no hand-over to
+    /// another thread); the caller must hold no lock the waiter could need.
+    /// </summary>
+    public void Set(bool inline = false)
     {
         while (true)
         {
             switch (Volatile.Read(ref _state))
             {
                 case Waiting when Interlocked.CompareExchange(ref _state, Idle, Waiting) == Waiting:
+                    // Only the thread that won the transition touches the core until the next wait.
+                    _core.RunContinuationsAsynchronously = !inline;
                     _core.SetResult(true);
                     return;
                 case Idle when Interlocked.CompareExchange(ref _state, Signaled, Idle) == Idle:
@@ -63,6 +70,8 @@ internal sealed class AsyncSignal : IValueTaskSource
     {
         if (Interlocked.CompareExchange(ref _state, Idle, Waiting) == Waiting)
         {
+            // Never inline: whoever cancels may hold locks.
+            _core.RunContinuationsAsynchronously = true;
             _core.SetException(new OperationCanceledException(_waitToken));
         }
     }

@@ -105,11 +105,15 @@ internal sealed partial class FanOutBuffer
         return position >= Volatile.Read(ref _released);
     }
 
+    /// <summary>
+    /// The reader sent <paramref name="count"/> more bytes. A writer waiting for room resumes; for a
+    /// lone reader it runs on this thread, up to its next wait, before this returns (the caller holds no lock).
+    /// </summary>
     public void Advance(FanOutReader reader, int count)
     {
         reader.Position += count;
         InterlockedMax(ref _leader, reader.Position);
-        WakeWriter();
+        WakeWriter(inline: _readers.Length == 1);
     }
 
     /// <summary>Moves a lagging reader forward to where a new reader would join.</summary>
@@ -131,11 +135,11 @@ internal sealed partial class FanOutBuffer
     // The oldest position a reader may start at: still held, and not about to count as lagging.
     private long OldestSafeJoin() => Math.Max(Math.Max(Volatile.Read(ref _released), LagFloor() + _safetyMargin + ChunkSize), 0);
 
-    private void WakeWriter()
+    private void WakeWriter(bool inline = false)
     {
         if (Volatile.Read(ref _writerWaiting) != 0 && WriterMayResume())
         {
-            _writerSignal.Set();
+            _writerSignal.Set(inline);
         }
     }
 

@@ -225,7 +225,8 @@ internal sealed partial class FanOutBuffer : IDisposable
         if (publishable > Volatile.Read(ref _published))
         {
             Volatile.Write(ref _published, publishable);
-            WakeReaders();
+            // A lone reader copies on the writer's thread (see WakeReaders).
+            WakeReaders(inline: true);
         }
     }
 
@@ -317,11 +318,19 @@ internal sealed partial class FanOutBuffer : IDisposable
         return count > 0;
     }
 
-    private void WakeReaders()
+    /// <summary>
+    /// Wakes the readers waiting for bytes. With <paramref name="inline"/> and a lone reader, its copy
+    /// to its socket runs on this (the writer's) thread before the writer goes on: one thread per
+    /// download and no cross-thread wake-up per chunk. Readers of a shared channel each get their
+    /// own thread-pool turn, so none waits for another's socket. The writer holds no lock here.
+    /// </summary>
+    private void WakeReaders(bool inline = false)
     {
-        foreach (var reader in _readers)
+        var readers = _readers;
+        inline &= readers.Length == 1;
+        foreach (var reader in readers)
         {
-            reader.Signal.Set();
+            reader.Signal.Set(inline);
         }
     }
 
