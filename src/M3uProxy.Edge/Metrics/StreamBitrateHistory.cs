@@ -11,7 +11,7 @@ namespace M3uProxy.Edge.Metrics;
 /// into the stream's <see cref="BitrateRing"/>. Reads counters the delivery paths already keep;
 /// a stream's ring goes at the first sample after the stream does.
 /// </summary>
-internal sealed class StreamBitrateHistory : BackgroundService
+internal sealed class StreamBitrateHistory : PeriodicSampler
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
@@ -21,17 +21,16 @@ internal sealed class StreamBitrateHistory : BackgroundService
     private readonly StreamLifecycle _lifecycle;
     private readonly LiveChannelRegistry _channels;
     private readonly TimeProvider _time;
-    private readonly PeriodicTimer _timer;
     private readonly Dictionary<string, Entry> _streams = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private DateTimeOffset _lastSampleAt;
 
     public StreamBitrateHistory(StreamLifecycle lifecycle, LiveChannelRegistry channels, TimeProvider time)
+        : base(Interval, time)
     {
         _lifecycle = lifecycle;
         _channels = channels;
         _time = time;
-        _timer = new PeriodicTimer(Interval, time);
         _lastSampleAt = time.GetUtcNow();
     }
 
@@ -52,7 +51,7 @@ internal sealed class StreamBitrateHistory : BackgroundService
     }
 
     /// <summary>Takes a sample of every stream now (the timer calls it every interval).</summary>
-    public void Sample()
+    public override void Sample()
     {
         var streams = _lifecycle.StreamSnapshot();
         lock (_gate)
@@ -101,27 +100,6 @@ internal sealed class StreamBitrateHistory : BackgroundService
 
             _lastSampleAt = _time.GetUtcNow();
         }
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            while (await _timer.WaitForNextTickAsync(stoppingToken))
-            {
-                Sample();
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down.
-        }
-    }
-
-    public override void Dispose()
-    {
-        _timer.Dispose();
-        base.Dispose();
     }
 
     private sealed class Entry(BitrateRing ring)

@@ -4,22 +4,21 @@ namespace M3uProxy.Edge.Metrics;
 /// Samples the bytes-served counter every few seconds on the injected clock, so the stats can
 /// show the current rate (bytes per second over the last window) next to the average.
 /// </summary>
-internal sealed class ThroughputSampler : BackgroundService
+internal sealed class ThroughputSampler : PeriodicSampler
 {
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(5);
 
     private readonly MetricsCollector _collector;
     private readonly TimeProvider _time;
-    private readonly PeriodicTimer _timer;
     private readonly Lock _gate = new();
     private (DateTimeOffset At, double Bytes) _previous;
     private double _bytesPerSecond;
 
     public ThroughputSampler(MetricsCollector collector, TimeProvider time)
+        : base(Window, time)
     {
         _collector = collector;
         _time = time;
-        _timer = new PeriodicTimer(Window, time);
         _previous = (time.GetUtcNow(), 0);
     }
 
@@ -36,7 +35,7 @@ internal sealed class ThroughputSampler : BackgroundService
     }
 
     /// <summary>Takes a sample now (the timer calls it every window).</summary>
-    public void Sample()
+    public override void Sample()
     {
         var now = _time.GetUtcNow();
         var bytes = _collector.Total(ProxyMetrics.BytesServedName);
@@ -49,26 +48,5 @@ internal sealed class ThroughputSampler : BackgroundService
                 _previous = (now, bytes);
             }
         }
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            while (await _timer.WaitForNextTickAsync(stoppingToken))
-            {
-                Sample();
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down.
-        }
-    }
-
-    public override void Dispose()
-    {
-        _timer.Dispose();
-        base.Dispose();
     }
 }
