@@ -35,21 +35,10 @@ import sys
 import tempfile
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, HTTPServer
-from socketserver import ThreadingMixIn
 
-TS = 188
+from paced_origin import TS, LiveOrigin, free_port, now_ms
+
 NOT_CONTENT = {0x0000, 0x0001, 0x0011, 0x1FFF}  # PAT, CAT, SDT, null (the PMT is found in the PAT)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def now_ms():
-    return time.monotonic() * 1000
 
 
 def encode(path):
@@ -61,66 +50,6 @@ def encode(path):
                     "-c:v", "libx264", "-preset", "ultrafast", "-b:v", "900k", "-g", "25", "-keyint_min", "25",
                     "-sc_threshold", "0", "-c:a", "aac", "-f", "mpegts", "-muxrate", "1M", path + ".tmp.ts"], check=True)
     os.rename(path + ".tmp.ts", path)
-
-
-# ---------------------------------------------------------------- origin
-
-class LiveOrigin(ThreadingMixIn, HTTPServer):
-    daemon_threads = True
-
-    def __init__(self, data, rate):
-        self.data, self.rate, self.epoch = data, rate, time.monotonic()
-        self.requests = []  # (ms, path)
-        self.open = {}  # path -> open connections
-        self.lock = threading.Lock()
-        super().__init__(("127.0.0.1", 0), LiveHandler)
-
-    def url(self, path):
-        return f"http://127.0.0.1:{self.server_address[1]}{path}"
-
-    def first_request_after(self, path, t0, timeout):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with self.lock:
-                hits = [t for t, p in self.requests if p == path and t >= t0]
-            if hits:
-                return hits[0]
-            time.sleep(0.005)
-        return None
-
-
-class LiveHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.0"
-
-    def log_message(self, *args):
-        pass
-
-    def do_GET(self):
-        srv = self.server
-        with srv.lock:
-            srv.requests.append((now_ms(), self.path))
-            srv.open[self.path] = srv.open.get(self.path, 0) + 1
-        try:
-            self.send_response(200)
-            self.send_header("Content-Type", "video/mp2t")
-            self.end_headers()
-            size = len(srv.data) - len(srv.data) % TS
-            start = time.monotonic()
-            pos = int((start - srv.epoch) * srv.rate) % size // TS * TS
-            sent = 0
-            while True:
-                due = int((time.monotonic() - start) * srv.rate) - sent + srv.rate // 5  # 200 ms ahead, as a real head-end
-                due -= due % TS
-                while due > 0:
-                    n = min(due, size - pos)
-                    self.wfile.write(srv.data[pos:pos + n])
-                    pos, sent, due = (pos + n) % size, sent + n, due - n
-                time.sleep(0.02)
-        except OSError:
-            pass
-        finally:
-            with srv.lock:
-                srv.open[self.path] -= 1
 
 
 # ---------------------------------------------------------------- redis
@@ -531,7 +460,7 @@ def main():
     os.makedirs(a.media_dir, exist_ok=True)
     source = os.path.join(a.media_dir, "gop1-1mbps.ts")
     encode(source)
-    origin = LiveOrigin(open(source, "rb").read(), 1_000_000 // 8)
+    origin = LiveOrigin(open(source, "rb").read(), 1_000_000 // 8, lead=0.2, tick=0.02)  # 200 ms ahead, as a real head-end
     threading.Thread(target=origin.serve_forever, daemon=True).start()
     work = tempfile.mkdtemp(prefix="bench-cluster-")
     redis = Redis(a.redis_server, free_port(), work)

@@ -20,7 +20,6 @@ import http.client
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,16 +27,8 @@ import tempfile
 import threading
 import time
 import urllib.request
-from socketserver import ThreadingMixIn
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
-TS = 188
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from paced_origin import LiveOrigin, free_port
 
 
 def encode(path, gop, mbps):
@@ -51,42 +42,6 @@ def encode(path, gop, mbps):
                     "-g", str(25 * gop), "-keyint_min", str(25 * gop), "-sc_threshold", "0",
                     "-c:a", "aac", "-f", "mpegts", "-muxrate", f"{mbps}M", path + ".tmp.ts"], check=True)
     os.rename(path + ".tmp.ts", path)
-
-
-class LiveOrigin(ThreadingMixIn, HTTPServer):
-    daemon_threads = True
-
-    def __init__(self, data, rate):
-        self.data, self.rate, self.epoch = data, rate, time.monotonic()
-        super().__init__(("127.0.0.1", 0), LiveHandler)
-
-
-class LiveHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.0"
-
-    def log_message(self, *args):
-        pass
-
-    def do_GET(self):
-        srv = self.server
-        self.send_response(200)
-        self.send_header("Content-Type", "video/mp2t")
-        self.end_headers()
-        size = len(srv.data) - len(srv.data) % TS
-        start = time.monotonic()
-        pos = int((start - srv.epoch) * srv.rate) % size // TS * TS  # the live position: mid-GOP
-        sent = 0
-        try:
-            while True:
-                due = int((time.monotonic() - start) * srv.rate) - sent
-                due -= due % TS
-                while due > 0:
-                    n = min(due, size - pos)
-                    self.wfile.write(srv.data[pos:pos + n])
-                    pos, sent, due = (pos + n) % size, sent + n, due - n
-                time.sleep(0.04)
-        except OSError:
-            pass
 
 
 def join(url, seconds, capture_path):
@@ -154,7 +109,7 @@ def main():
     data = open(source, "rb").read()
     origin = LiveOrigin(data, int(a.mbps * 1_000_000 / 8))
     threading.Thread(target=origin.serve_forever, daemon=True).start()
-    origin_url = f"http://127.0.0.1:{origin.server_address[1]}/live/channel.ts"
+    origin_url = origin.url("/live/channel.ts")
     work = tempfile.mkdtemp(prefix="instant-")
     nginx_port, proxy_port = free_port(), free_port()
     conf = os.path.join(work, "nginx.conf")
