@@ -14,5 +14,10 @@ internal sealed class LeasedByteSource(IByteSource inner, CancellationToken lost
     public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
         => lost.IsCancellationRequested ? ValueTask.FromResult(0) : inner.ReadAsync(buffer, cancellationToken);
 
+    public bool CanWaitForData => inner.CanWaitForData;
+
+    public ValueTask WaitForDataAsync(CancellationToken cancellationToken)
+        => lost.IsCancellationRequested ? ValueTask.CompletedTask : inner.WaitForDataAsync(cancellationToken);
+
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 }

@@ -61,6 +61,18 @@ internal sealed class SupervisedByteSource : IByteSource
     public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
         => _knownMedia ? ReadOnceAsync(buffer, cancellationToken) : ReadFirstAsync(buffer, cancellationToken);
 
+    /// <summary>
+    /// Once the first bytes proved to be media: the body's zero-byte read (SocketsHttpHandler's
+    /// response streams) waits for data without a buffer (<c>SupervisedByteSourceTests</c> checks it
+    /// on a real origin). Before that the first reads are sniffed, and may take several reads.
+    /// </summary>
+    public bool CanWaitForData => _knownMedia;
+
+    /// <summary>Waits for the body's next bytes (or its end) under the same stall timeout and switch as a read.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask WaitForDataAsync(CancellationToken cancellationToken)
+        => await ReadOnceAsync(Memory<byte>.Empty, cancellationToken);
+
     private async ValueTask<int> ReadFirstAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         var total = 0;

@@ -132,14 +132,23 @@ internal sealed partial class FanOutBuffer : IDisposable
     /// (back-pressure); otherwise completes synchronously, without allocating.
     /// </summary>
     public ValueTask<Memory<byte>> GetWriteMemoryAsync(CancellationToken cancellationToken)
-        => TryGetWriteMemory(out var memory) ? new ValueTask<Memory<byte>>(memory) : WaitForWriteMemoryAsync(cancellationToken);
+        => GetWriteMemoryAsync(1, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="GetWriteMemoryAsync(CancellationToken)"/>, at least <paramref name="minimumLength"/>
+    /// bytes long (a writer that puts a carried partial packet first needs room after it). Up to a TS
+    /// packet while whole packets are written, or a chunk at the stream's start: what a writer allowed
+    /// to resume is always given, so the wait never spins.
+    /// </summary>
+    public ValueTask<Memory<byte>> GetWriteMemoryAsync(int minimumLength, CancellationToken cancellationToken)
+        => TryGetWriteMemory(minimumLength, out var memory) ? new ValueTask<Memory<byte>>(memory) : WaitForWriteMemoryAsync(minimumLength, cancellationToken);
 
     // Pooled builder: waiting for the leading reader must not allocate a state machine each time.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<Memory<byte>> WaitForWriteMemoryAsync(CancellationToken cancellationToken)
+    private async ValueTask<Memory<byte>> WaitForWriteMemoryAsync(int minimumLength, CancellationToken cancellationToken)
     {
         Memory<byte> memory;
-        while (!TryGetWriteMemory(out memory))
+        while (!TryGetWriteMemory(minimumLength, out memory))
         {
             // A full fence before reading the leader: a reader advancing meanwhile sees the flag.
             Interlocked.Exchange(ref _writerWaiting, 1);
@@ -158,7 +167,7 @@ internal sealed partial class FanOutBuffer : IDisposable
         return memory;
     }
 
-    private bool TryGetWriteMemory(out Memory<byte> memory)
+    private bool TryGetWriteMemory(int minimumLength, out Memory<byte> memory)
     {
         var offset = (int)(_written % ChunkSize);
         long length = ChunkSize - offset;
@@ -167,7 +176,7 @@ internal sealed partial class FanOutBuffer : IDisposable
             length = Math.Min(length, WriteLimit() - _written);
         }
 
-        if (length <= 0)
+        if (length < Math.Max(minimumLength, 1))
         {
             memory = default;
             return false;

@@ -167,20 +167,13 @@ internal sealed partial class LiveChannel
         {
             while (true)
             {
-                var pending = source.ReadAsync(_input.ReadMemory, token);
-                if (!pending.IsCompleted)
-                {
-                    _buffer.NoteUpstreamWait();
-                }
-
-                var read = await pending;
+                var read = await _input.ReadAsync(source, token);
                 if (read == 0)
                 {
                     return new SourceStop(SourceStopKind.Ended);
                 }
 
                 Interlocked.Add(ref _upstreamBytes, read);
-                await _input.CommitAsync(read, token);
                 if (_index.Scan(_buffer) && _retainLatestKeyframe && _index.TryGetLatest(out var keyframe))
                 {
                     _buffer.RetainFrom(keyframe.Position);

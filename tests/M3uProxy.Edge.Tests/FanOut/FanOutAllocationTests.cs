@@ -39,6 +39,17 @@ public sealed class FanOutAllocationTests
     }
 
     [Fact]
+    public void ReadingStraightIntoTheBuffer_AllocatesNothingPerChunk()
+    {
+        DirectLockstep(chunks: 3_000); // warm-up
+        var small = DirectLockstep(chunks: 200);
+        var large = DirectLockstep(chunks: 2_000);
+        TestContext.Current.TestOutputHelper?.WriteLine($"direct path, 1 reader: 200 reads {small} B, 2,000 reads {large} B");
+
+        Assert.True(large - small <= LockstepBudgetBytes, $"200 reads: {small} B, 2,000 reads: {large} B");
+    }
+
+    [Fact]
     public async Task ConcurrentFanOut_StaysWithinBudget()
     {
         await FanOutAsync(chunks: 50, readers: 8); // warm-up: JIT, pools, thread pool
@@ -88,6 +99,36 @@ public sealed class FanOutAllocationTests
         return GC.GetAllocatedBytesForCurrentThread() - before;
     }
 
+    /// <summary>
+    /// The pump's direct path on this thread: each read lands in the buffer's write memory (reads of
+    /// 50,000 bytes, so a partial packet is carried every time) and a reader takes it; returns the bytes allocated.
+    /// </summary>
+    private static long DirectLockstep(int chunks)
+    {
+        using var buffer = new FanOutBuffer(16 * FanOutBuffer.ChunkSize, historyBytes: 0, _memory);
+        using var input = new ChannelInput(buffer, TimeSpan.Zero);
+        var reader = buffer.AddReader(0);
+        var source = new EndlessSource();
+        var sink = new byte[FanOutBuffer.ChunkSize];
+        Assert.True(input.BeginSourceAsync(CancellationToken.None).IsCompletedSuccessfully);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < chunks; i++)
+        {
+            var pending = input.ReadAsync(source, CancellationToken.None);
+            Assert.True(pending.IsCompletedSuccessfully);
+            while (buffer.TryRead(reader, out var data) == FanOutReadStatus.Data)
+            {
+                data.Span.CopyTo(sink);
+                buffer.Advance(reader, data.Length);
+            }
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.False(input.IsStaging);
+        Assert.True(buffer.Published > chunks * 10_000L, $"{buffer.Published} B published from {chunks} reads");
+        return allocated;
+    }
+
     /// <summary>One writer commits <paramref name="chunks"/> chunks; each reader, on its own task, copies what it reads.</summary>
     private static async Task<long[]> FanOutAsync(int chunks, int readers)
     {
@@ -110,6 +151,26 @@ public sealed class FanOutAllocationTests
 
         buffer.Complete(failed: false);
         return await Task.WhenAll(readTasks);
+    }
+
+    /// <summary>Whole packets without end, 50,000 bytes a read, always ready (a fast HTTP body).</summary>
+    private sealed class EndlessSource : IByteSource
+    {
+        private int _offset;
+
+        public string Description => "endless";
+
+        public bool CanWaitForData => true;
+
+        public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+        {
+            var count = Math.Min(Math.Min(buffer.Length, 50_000), _payload.Length - _offset);
+            _payload.AsSpan(_offset, count).CopyTo(buffer.Span);
+            _offset = (_offset + count) % _payload.Length;
+            return ValueTask.FromResult(count);
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     /// <summary>Copies everything the reader can read until the buffer ends; lagging readers are moved forward, as in production.</summary>
