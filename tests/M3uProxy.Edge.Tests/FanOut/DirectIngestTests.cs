@@ -18,16 +18,14 @@ public sealed class DirectIngestTests
     {
         var packets = TsPacketFactory.Create(1_500); // 4.3 chunks
         var source = new ScriptedSource(Pieces([.. Garbage(100), .. packets]));
-        using var buffer = new FanOutBuffer(16 * FanOutBuffer.ChunkSize);
-        using var input = new ChannelInput(buffer, TimeSpan.Zero);
-        var reader = buffer.AddReader(0);
-        var reading = Task.Run(() => CollectAsync(buffer, reader));
+        using var channel = new Channel(TimeSpan.Zero);
+        var input = channel.Input;
 
         await input.BeginSourceAsync(TestContext.Current.CancellationToken);
         await PumpAsync(input, source);
         await input.CompleteAsync(failed: false);
 
-        Assert.Equal(packets, await reading);
+        Assert.Equal(packets, await channel.Output);
         Assert.True(source.ReadsAfterWaiting > 1 && source.ReadsWithoutWaiting == 0, "every read must follow a wait for data (the direct path)");
         Assert.False(input.IsStaging);
     }
@@ -37,10 +35,8 @@ public sealed class DirectIngestTests
     {
         var first = TsPacketFactory.Create(130);
         var second = TsPacketFactory.Create(400);
-        using var buffer = new FanOutBuffer(16 * FanOutBuffer.ChunkSize);
-        using var input = new ChannelInput(buffer, TimeSpan.Zero);
-        var reader = buffer.AddReader(0);
-        var reading = Task.Run(() => CollectAsync(buffer, reader));
+        using var channel = new Channel(TimeSpan.Zero);
+        var input = channel.Input;
 
         await input.BeginSourceAsync(TestContext.Current.CancellationToken);
         await PumpAsync(input, new ScriptedSource(Pieces(first.AsSpan(0, first.Length - 100).ToArray()))); // ends mid-packet
@@ -48,7 +44,7 @@ public sealed class DirectIngestTests
         // The new source starts mid-stream: a partial packet (garbage to the framer), then packet 10 onwards.
         await PumpAsync(input, new ScriptedSource(Pieces([.. second.AsSpan((10 * 188) - 77)])));
         await input.CompleteAsync(failed: false);
-        var output = await reading;
+        var output = await channel.Output;
 
         Assert.True(TsPacketFactory.IsAligned(output), "whole packets only");
         var indices = Enumerable.Range(0, output.Length / 188).Select(i => TsPacketFactory.PacketIndexAt(output.AsSpan(i * 188))).ToList();
@@ -73,10 +69,8 @@ public sealed class DirectIngestTests
         var cut = (120 * 188) + 100; // quiet in the middle of packet 120
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var source = new ScriptedSource([packets[..cut], packets[cut..]], gateBefore: 1, gate.Task);
-        using var buffer = new FanOutBuffer(16 * FanOutBuffer.ChunkSize);
-        using var input = new ChannelInput(buffer, TimeSpan.FromSeconds(30));
-        var reader = buffer.AddReader(0);
-        var reading = Task.Run(() => CollectAsync(buffer, reader));
+        using var channel = new Channel(TimeSpan.FromSeconds(30));
+        var input = channel.Input;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         var keepalive = input.RunKeepaliveAsync(stop.Token);
 
@@ -88,7 +82,7 @@ public sealed class DirectIngestTests
         await stop.CancelAsync();
         await keepalive;
         await input.CompleteAsync(failed: false);
-        var output = await reading;
+        var output = await channel.Output;
 
         Assert.True(TsPacketFactory.IsAligned(output), "whole packets only");
         var inserted = (output.Length / 188) - 200;
@@ -107,17 +101,15 @@ public sealed class DirectIngestTests
     {
         var packets = TsPacketFactory.Create(600);
         var source = new ScriptedSource(Pieces([.. Garbage(30), .. packets]), canWait: false);
-        using var buffer = new FanOutBuffer(16 * FanOutBuffer.ChunkSize);
-        using var input = new ChannelInput(buffer, TimeSpan.Zero);
-        var reader = buffer.AddReader(0);
-        var reading = Task.Run(() => CollectAsync(buffer, reader));
+        using var channel = new Channel(TimeSpan.Zero);
+        var input = channel.Input;
 
         await input.BeginSourceAsync(TestContext.Current.CancellationToken);
         await PumpAsync(input, source);
         Assert.True(input.IsStaging);
         await input.CompleteAsync(failed: false);
 
-        Assert.Equal(packets, await reading);
+        Assert.Equal(packets, await channel.Output);
         Assert.Equal(0, source.ReadsAfterWaiting);
     }
 
@@ -125,6 +117,31 @@ public sealed class DirectIngestTests
     {
         while (await input.ReadAsync(source, TestContext.Current.CancellationToken) > 0)
         {
+        }
+    }
+
+    /// <summary>A buffer, its input, and one reader that collects everything on its own task.</summary>
+    private sealed class Channel : IDisposable
+    {
+        public Channel(TimeSpan keepaliveBound)
+        {
+            Buffer = new FanOutBuffer(16 * FanOutBuffer.ChunkSize);
+            Input = new ChannelInput(Buffer, keepaliveBound);
+            var reader = Buffer.AddReader(0);
+            Output = Task.Run(() => CollectAsync(Buffer, reader));
+        }
+
+        public FanOutBuffer Buffer { get; }
+
+        public ChannelInput Input { get; }
+
+        /// <summary>Every byte the reader got, once the buffer ends.</summary>
+        public Task<byte[]> Output { get; }
+
+        public void Dispose()
+        {
+            Input.Dispose();
+            Buffer.Dispose();
         }
     }
 
