@@ -1,19 +1,34 @@
 # syntax=docker/dockerfile:1
 # M3uProxy.Edge: one Native AOT binary on Debian slim, with ffmpeg (transcoding, silence detection)
-# and the VA-API drivers, running as a non-root user; for linux/amd64 and linux/arm64.
+# and the VA-API drivers, running as a non-root user (uid 10001); for linux/amd64 and linux/arm64.
 #
-#   docker buildx build --platform linux/amd64,linux/arm64 -t m3u-proxy-edge .
-#   docker run -p 8085:8085 -e API_TOKEN=... m3u-proxy-edge          (or: docker compose up -d)
+# Two ways to build it, both producing the same final stage:
 #
-# The build stage runs on the builder's own platform and cross-compiles with the repository's own
-# `make publish RID=…` (clang + Debian/Ubuntu cross packages, installed by scripts/check-native-toolchain.sh):
-# compiling under emulation would take many times longer. Why Debian and not Alpine: Debian's
-# ffmpeg has VA-API/QSV and the image matches the glibc builds CI tests; Dockerfile.alpine (musl)
-# stays smaller but has no ffmpeg and is x64 only. Microsoft ships no Debian SDK image for .NET 10,
-# so the build runs in the Ubuntu 24.04 SDK image (glibc 2.39) and the binary runs on Debian 13
-# (glibc 2.41); that order must hold (the runtime's glibc at least the builder's).
-# No Docker engine runs on the project's build machines: CI checks this file statically
-# (scripts/check-dockerfile.sh) and builds and runs both binaries (the arm64 one under qemu).
+# 1. With Docker (the binary is compiled inside, in the .NET SDK image):
+#      docker buildx build --platform linux/amd64,linux/arm64 -t m3u-proxy-edge .
+#      docker run -p 8085:8085 -e API_TOKEN=... m3u-proxy-edge          (or: docker compose up -d)
+#    The build stage runs on the builder's own platform and cross-compiles with the repository's own
+#    `make publish RID=…` (clang + Debian/Ubuntu cross packages, installed by
+#    scripts/check-native-toolchain.sh): compiling under emulation would take many times longer.
+#    Microsoft ships no Debian SDK image for .NET 10, so this build runs in the Ubuntu 24.04 SDK image
+#    (glibc 2.39) and the binary runs on Debian 13 (glibc 2.41); that order must hold (the runtime's
+#    glibc at least the builder's).
+#
+# 2. From binaries published outside, with no registry at all (`make image`, scripts/build-image.sh):
+#      make publish; make publish RID=linux-arm64     (artifacts/m3u-proxy, artifacts/linux-arm64/m3u-proxy)
+#      buildah bud --platform linux/arm64 --build-arg BINARY_FROM=prebuilt \
+#        --build-arg BASE_IMAGE=localhost/debian:trixie-slim-arm64 -t m3u-proxy-edge:arm64 .
+#    The prebuilt stages copy the binary of TARGETARCH; BASE_IMAGE is a Debian slim made locally by
+#    scripts/image-base.sh (mmdebstrap). The binaries are linked on the build machine (Debian 12,
+#    glibc 2.36), so the base must have glibc 2.36 or later (bookworm or trixie).
+#
+# Why Debian and not Alpine: Debian's ffmpeg has VA-API/QSV and the image matches the glibc builds CI
+# tests; Dockerfile.alpine (musl) stays smaller but has no ffmpeg and is x64 only.
+
+# The final stage's base, and where its binary comes from: build (compiled here) or prebuilt.
+ARG BASE_IMAGE=debian:trixie-slim
+ARG BINARY_FROM=build
+ARG TARGETARCH
 
 FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:10.0-noble AS build
 ARG TARGETARCH
@@ -27,7 +42,16 @@ COPY src/ src/
 RUN case "$TARGETARCH" in amd64) rid=linux-x64 ;; arm64) rid=linux-arm64 ;; *) echo "unsupported TARGETARCH $TARGETARCH" >&2; exit 1 ;; esac \
     && make publish RID=$rid OUT=/out
 
-FROM debian:trixie-slim AS final
+# Binaries published outside by `make publish` (the x64 one stays at artifacts/m3u-proxy).
+FROM scratch AS prebuilt-amd64
+COPY artifacts/m3u-proxy /out/m3u-proxy
+FROM scratch AS prebuilt-arm64
+COPY artifacts/linux-arm64/m3u-proxy /out/m3u-proxy
+FROM prebuilt-${TARGETARCH} AS prebuilt
+
+FROM ${BINARY_FROM} AS binary
+
+FROM ${BASE_IMAGE} AS final
 ARG TARGETARCH
 # ffmpeg (with VA-API/QSV), the VA drivers (Intel iHD on amd64, Mesa for AMD), CA roots for HTTPS
 # upstreams, curl for the health check; a fixed non-root uid that a host can grant /dev/dri to.
@@ -38,7 +62,7 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --user-group --groups video --no-create-home --home-dir /app --shell /usr/sbin/nologin m3uproxy
 WORKDIR /app
-COPY --from=build /out/m3u-proxy /app/m3u-proxy
+COPY --from=binary /out/m3u-proxy /app/m3u-proxy
 # The same variables as the reference image.
 ENV HOST=0.0.0.0 \
     PORT=8085 \

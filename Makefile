@@ -14,7 +14,7 @@ BINARY  := $(OUT)/m3u-proxy
 # Cross-compiling for arm64 on x64: strip with the cross binutils' objcopy (clang is the linker).
 CROSS   := $(if $(and $(filter linux-arm64,$(RID)),$(filter x86_64,$(shell uname -m))),-p:ObjCopyName=aarch64-linux-gnu-objcopy)
 
-.PHONY: help run publish toolchain test deps build format format-check smoke smoke-arm64 dockerfile-check openapi bench bench-compare ci clean
+.PHONY: help run publish toolchain test deps build format format-check smoke smoke-arm64 dockerfile-check image image-check openapi bench bench-compare ci clean
 .PHONY: loadgen loadtest bench-cluster
 
 help:
@@ -22,6 +22,8 @@ help:
 	@echo "make test           install test dependencies (Debian) and run every test"
 	@echo "make publish        Native AOT binary into $(OUT)/ (trim/AOT warnings are errors); RID=linux-arm64 cross-compiles"
 	@echo "make smoke          start the published binary and exercise it (smoke-arm64: the arm64 one under qemu)"
+	@echo "make image          the container image without Docker or a registry (buildah, mmdebstrap; ARCH=amd64 or arm64, default both)"
+	@echo "make image-check    run the built image (chroot as uid 10001): /livez, ffmpeg, a proxied stream, a transcode"
 	@echo "make openapi        regenerate src/M3uProxy.Edge/Pages/openapi.json from the routes"
 	@echo "make bench          measure start-up time and idle memory of the published binary"
 	@echo "make bench-compare  origin vs nginx vs this proxy with ../shared/bench (~15 min; needs nginx, wrk)"
@@ -60,6 +62,14 @@ smoke:
 
 smoke-arm64:
 	./scripts/smoke-arm64.sh artifacts/linux-arm64/m3u-proxy
+
+# The Dockerfile's prebuilt path: needs root and a Debian mirror (docs: README, Distribution).
+ARCH ?= amd64 arm64
+image:
+	./scripts/build-image.sh $(ARCH)
+
+image-check:
+	@for arch in $(ARCH); do ./scripts/image-check.sh $$arch; done
 
 # The OpenAPI document the binary serves, made by Microsoft.AspNetCore.OpenApi from the app's routes.
 openapi:
