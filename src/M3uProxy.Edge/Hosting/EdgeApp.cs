@@ -151,11 +151,16 @@ internal static class EdgeApp
         services.AddStartupBanner(configuration.Settings);
     }
 
+    // Our middleware constructed here, not by UseMiddleware<T>, which finds and calls constructors
+    // and InvokeAsync by reflection at start-up.
     private static void UsePipeline(WebApplication app, ProxySettings settings)
     {
-        app.UseMiddleware<ErrorBodyMiddleware>();
-        app.UseMiddleware<RequestLimitsMiddleware>();
-        app.UseMiddleware<CorsMiddleware>();
+        var services = app.Services;
+        var errorLogger = services.GetRequiredService<ILogger<ErrorBodyMiddleware>>();
+        app.Use(next => new ErrorBodyMiddleware(next, errorLogger).InvokeAsync);
+        app.Use(next => new RequestLimitsMiddleware(next, settings).InvokeAsync);
+        app.Use(next => new CorsMiddleware(next).InvokeAsync);
+        app.Use(LivenessAnswer.Before(settings.RootPath));
         if (settings.RootPath.Length > 0)
         {
             // Strips ROOT_PATH when present, so every route answers with and without it (seed-spec §1.1).
@@ -163,14 +168,16 @@ internal static class EdgeApp
         }
 
         app.UseRouting();
-        app.UseMiddleware<ApiTokenMiddleware>();
+        var tokens = services.GetRequiredService<ApiTokenValidator>();
+        app.Use(next => new ApiTokenMiddleware(next, tokens).InvokeAsync);
         app.UseCoordination();
     }
 
     private static void MapRoutes(WebApplication app)
     {
         // Unauthenticated liveness for container health checks and load balancers: no details.
-        app.MapGet("/livez", () => Results.Text("ok"));
+        // GET /livez itself is answered before routing (LivenessAnswer); the route documents it.
+        app.MapGet(LivenessAnswer.Path, () => Results.Text("ok"));
         app.MapDocsPages();
 
         var management = app.MapGroup("").WithMetadata(ManagementEndpoint.Instance);
