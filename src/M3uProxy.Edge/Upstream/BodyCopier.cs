@@ -22,13 +22,15 @@ internal static class BodyCopier
         byte[]? buffer = null;
         long copied = 0;
         var reading = true;
+        var writeWaited = true;
         try
         {
             while (true)
             {
                 reading = true;
                 var waiting = input.ReadAsync(Memory<byte>.Empty, cancellationToken);
-                if (!waiting.IsCompletedSuccessfully && buffer is not null)
+                var inputReady = waiting.IsCompletedSuccessfully;
+                if (!inputReady && buffer is not null)
                 {
                     // Nothing to read yet: hold no buffer while the upstream is idle.
                     ArrayPool<byte>.Shared.Return(buffer);
@@ -36,6 +38,12 @@ internal static class BodyCopier
                 }
 
                 await waiting;
+                if (inputReady && !writeWaited)
+                {
+                    // Nothing waited: give the thread back before the next chunk (EdgeApp.SendOnTheFlushingThread).
+                    await Task.Yield();
+                }
+
                 buffer ??= ArrayPool<byte>.Shared.Rent(BufferSize);
                 var read = await input.ReadAsync(buffer, cancellationToken);
                 if (read == 0)
@@ -45,7 +53,9 @@ internal static class BodyCopier
 
                 reading = false;
                 progress?.Begin();
-                await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                var writing = output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                writeWaited = !writing.IsCompleted;
+                await writing;
                 progress?.End();
                 copied += read;
                 served.Add(read);
