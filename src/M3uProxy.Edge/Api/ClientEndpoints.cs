@@ -8,15 +8,17 @@ internal static class ClientEndpoints
 {
     public static IEndpointRouteBuilder MapClientEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapDelete("/hls/{streamId}/clients/{clientId}", async (string streamId, string clientId, StreamLifecycle lifecycle, IClusterCommands cluster, CancellationToken cancellationToken) =>
+        routes.Delete("/hls/{streamId}/clients/{clientId}", async context =>
         {
+            var clientId = context.RouteValue("clientId");
+            var lifecycle = context.Service<StreamLifecycle>();
             if (lifecycle.TryGetClient(clientId, out var client))
             {
                 lifecycle.DisconnectClient(client);
             }
             else
             {
-                await cluster.DisconnectClientAsync(clientId, cancellationToken); // connected to another instance
+                await context.Service<IClusterCommands>().DisconnectClientAsync(clientId, context.RequestAborted); // connected to another instance
             }
 
             return ApiResults.Message($"Client {clientId} disconnected");

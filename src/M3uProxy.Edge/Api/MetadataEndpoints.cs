@@ -17,15 +17,16 @@ internal static class MetadataEndpoints
 
     public static IEndpointRouteBuilder MapMetadataEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/streams/by-metadata", Find);
-        routes.MapGet("/streams/counts-by-metadata", Count);
-        routes.MapDelete("/streams/by-metadata", Delete);
-        routes.MapDelete("/streams/oldest-by-metadata", DeleteOldest);
+        routes.Get("/streams/by-metadata", Find);
+        routes.Get("/streams/counts-by-metadata", Count);
+        routes.Delete("/streams/by-metadata", Delete);
+        routes.Delete("/streams/oldest-by-metadata", DeleteOldest);
         return routes;
     }
 
-    private static IResult Find(HttpContext context, StatsBuilder stats)
+    private static IResult Find(HttpContext context)
     {
+        var stats = context.Service<StatsBuilder>();
         var query = new QueryValidator(context.Request.Query);
         var field = query.Required("field");
         var value = query.Required("value");
@@ -53,8 +54,9 @@ internal static class MetadataEndpoints
             EdgeJsonContext.Api.ByMetadataResponse);
     }
 
-    private static IResult Count(HttpContext context, StatsBuilder stats)
+    private static IResult Count(HttpContext context)
     {
+        var stats = context.Service<StatsBuilder>();
         var query = new QueryValidator(context.Request.Query);
         var field = query.Required("field");
         var values = query.Required("values");
@@ -83,8 +85,10 @@ internal static class MetadataEndpoints
         return TypedResults.Json(new CountsByMetadataResponse(field, counts), EdgeJsonContext.Api.CountsByMetadataResponse);
     }
 
-    private static async Task<IResult> Delete(HttpContext context, StatsBuilder stats, StreamLifecycle lifecycle, IStreamDirectory directory)
+    private static async Task<IResult> Delete(HttpContext context)
     {
+        var stats = context.Service<StatsBuilder>();
+        var lifecycle = context.Service<StreamLifecycle>();
         var query = new QueryValidator(context.Request.Query);
         var field = query.Required("field");
         var value = query.Required("value");
@@ -132,7 +136,7 @@ internal static class MetadataEndpoints
 
         foreach (var id in deleted)
         {
-            await directory.RemoveAsync(id, context.RequestAborted); // the other instances end their copies
+            await context.Service<IStreamDirectory>().RemoveAsync(id, context.RequestAborted); // the other instances end their copies
         }
 
         return TypedResults.Json(
@@ -140,8 +144,9 @@ internal static class MetadataEndpoints
             EdgeJsonContext.Api.DeleteByMetadataResponse);
     }
 
-    private static async Task<IResult> DeleteOldest(HttpContext context, StatsBuilder stats, StreamLifecycle lifecycle, IStreamDirectory directory, TimeProvider time)
+    private static async Task<IResult> DeleteOldest(HttpContext context)
     {
+        var stats = context.Service<StatsBuilder>();
         var query = new QueryValidator(context.Request.Query);
         var field = query.Required("field");
         var value = query.Required("value");
@@ -156,12 +161,12 @@ internal static class MetadataEndpoints
             .MinBy(s => s.CreatedAt);
         if (oldest is not null)
         {
-            var age = Math.Round((time.GetUtcNow() - oldest.CreatedAt).TotalSeconds, 3);
+            var age = Math.Round((context.Service<TimeProvider>().GetUtcNow() - oldest.CreatedAt).TotalSeconds, 3);
             var stopData = new StopReason("oldest_stream_deletion",
                 new() { ["filter_field"] = field, ["filter_value"] = value, ["was_transcoded"] = false, ["stream_age_seconds"] = age });
-            if (lifecycle.RemoveStream(oldest, stopData))
+            if (context.Service<StreamLifecycle>().RemoveStream(oldest, stopData))
             {
-                await directory.RemoveAsync(oldest.Id, context.RequestAborted);
+                await context.Service<IStreamDirectory>().RemoveAsync(oldest.Id, context.RequestAborted);
                 return TypedResults.Json(
                     new DeleteOldestResponse($"Deleted oldest stream matching {field}={value}", oldest.Id, age, 1),
                     EdgeJsonContext.Api.DeleteOldestResponse);

@@ -14,25 +14,29 @@ internal static class ServiceEndpoints
 
     public static IEndpointRouteBuilder MapServiceEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/", (StatsBuilder stats, Uptime uptime) =>
-            TypedResults.Json(new RootResponse("running", "m3u proxy is running", ProxyVersion.Api, uptime.Seconds, stats.Proxy()), EdgeJsonContext.Api.RootResponse));
-        routes.MapGet("/health", (StatsBuilder stats, ProxySettings settings, IClusterStatus cluster) =>
+        routes.Get("/", context =>
+            TypedResults.Json(new RootResponse("running", "m3u proxy is running", ProxyVersion.Api, context.Service<Uptime>().Seconds, context.Service<StatsBuilder>().Proxy()), EdgeJsonContext.Api.RootResponse));
+        routes.Get("/health", context =>
         {
-            var proxy = stats.Proxy();
-            var state = cluster.Current;
+            var proxy = context.Service<StatsBuilder>().Proxy();
+            var state = context.Service<IClusterStatus>().Current;
             return TypedResults.Json(
-                new HealthResponse("healthy", settings.RootPath, ProxyVersion.Api, proxy.UptimeSeconds, proxy.ActiveStreams, proxy.ActiveClients, proxy.TotalBytesServed, proxy,
+                new HealthResponse("healthy", context.Service<ProxySettings>().RootPath, ProxyVersion.Api, proxy.UptimeSeconds, proxy.ActiveStreams, proxy.ActiveClients, proxy.TotalBytesServed, proxy,
                     new ClusterHealth(state.RedisEnabled, state.RedisConnected, state.WorkerId, state.Instances)),
                 EdgeJsonContext.Api.HealthResponse);
         });
-        routes.MapGet("/info", InfoAsync);
-        routes.MapPost("/test-connection", TestConnectionAsync);
+        routes.Get("/info", InfoAsync);
+        routes.Post("/test-connection", TestConnectionAsync);
         return routes;
     }
 
-    private static async Task<IResult> InfoAsync(ProxySettings settings, SettingsLoadResult configuration, ToolVersionProbe tools, ToolPaths paths, ITranscodingStatus transcoding, IClusterStatus cluster, CancellationToken cancellationToken)
+    private static async Task<IResult> InfoAsync(HttpContext context)
     {
-        var (hardware, transcodingInfo) = await transcoding.InfoAsync(cancellationToken);
+        var settings = context.Service<ProxySettings>();
+        var tools = context.Service<ToolVersionProbe>();
+        var paths = context.Service<ToolPaths>();
+        var cluster = context.Service<IClusterStatus>();
+        var (hardware, transcodingInfo) = await context.Service<ITranscodingStatus>().InfoAsync(context.RequestAborted);
         var ffmpeg = tools.GetAsync(paths.Ffmpeg, "-version");
         var streamlink = settings.StreamlinkEnabled ? tools.GetAsync(paths.Streamlink, "--version") : Task.FromResult<string?>(null);
         var ytdlp = settings.YtdlpEnabled ? tools.GetAsync(paths.YtDlp, "--version") : Task.FromResult<string?>(null);
@@ -54,7 +58,7 @@ internal static class ServiceEndpoints
                 Transcoding: transcodingInfo,
                 Configuration: new ConfigurationInfo(settings.DefaultUserAgent, settings.ClientTimeoutSeconds, settings.StreamTimeoutSeconds, settings.CleanupIntervalSeconds, settings.DefaultMaxRetries),
                 Worker: new WorkerInfo(workerId, settings.HeartbeatIntervalSeconds, settings.WorkerId.Length > 0),
-                Settings: VisibleSettings(configuration)),
+                Settings: VisibleSettings(context.Service<SettingsLoadResult>())),
             EdgeJsonContext.Api.InfoResponse);
     }
 
@@ -71,8 +75,8 @@ internal static class ServiceEndpoints
         return visible;
     }
 
-    private static Task<IResult> TestConnectionAsync(HttpContext context, ProxySettings settings, ControlHttpClient http)
-        => RequestBody.HandleJsonAsync(context, settings.MaxRequestBodyBytes, body => body.RequiredUrl("url"), original => ProbeAsync(context, http, original));
+    private static Task<IResult> TestConnectionAsync(HttpContext context)
+        => RequestBody.HandleJsonAsync(context, context.Service<ProxySettings>().MaxRequestBodyBytes, body => body.RequiredUrl("url"), original => ProbeAsync(context, context.Service<ControlHttpClient>(), original));
 
     private static async Task<IResult> ProbeAsync(HttpContext context, ControlHttpClient http, string original)
     {

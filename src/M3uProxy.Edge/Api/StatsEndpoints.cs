@@ -11,8 +11,15 @@ internal static class StatsEndpoints
     public static IEndpointRouteBuilder MapStatsEndpoints(this IEndpointRouteBuilder routes)
     {
         // ?history=true adds the streams' recent bitrate (the dashboard's first load); m3u-editor's polls stay as small as before.
-        routes.MapGet("/stats", (StatsBuilder stats, StreamBitrateHistory bitrates, bool? history) =>
+        routes.Get("/stats", context =>
         {
+            var history = context.QueryBool("history", out var valid);
+            if (!valid)
+            {
+                return TypedResults.BadRequest();
+            }
+
+            var stats = context.Service<StatsBuilder>();
             var proxy = stats.Proxy();
             return TypedResults.Json(
                 new FullStatsResponse(
@@ -20,32 +27,35 @@ internal static class StatsEndpoints
                     proxy.TotalBytesServed, proxy.TotalSegmentsServed, proxy.UptimeSeconds,
                     stats.ListedStreams().Select(stats.Stream).ToList(),
                     stats.ClusterClients().ToList(),
-                    history == true ? BitrateHistory(bitrates) : null),
+                    history == true ? BitrateHistory(context.Service<StreamBitrateHistory>()) : null),
                 EdgeJsonContext.Api.FullStatsResponse);
         });
-        routes.MapGet("/stats/streams", (StatsBuilder stats) =>
+        routes.Get("/stats/streams", context =>
         {
+            var stats = context.Service<StatsBuilder>();
             var streams = stats.ListedStreams().Select(stats.Stream).ToList();
             return TypedResults.Json(new StreamStatsListResponse(streams.Count, streams), EdgeJsonContext.Api.StreamStatsListResponse);
         });
-        routes.MapGet("/stats/clients", ListClients);
-        routes.MapGet("/clients", ListClients);
-        routes.MapGet("/clients/{clientId}", (string clientId, StreamLifecycle lifecycle) =>
-            lifecycle.TryGetClient(clientId, out var client)
+        routes.Get("/stats/clients", ListClients);
+        routes.Get("/clients", ListClients);
+        routes.Get("/clients/{clientId}", context =>
+            context.Service<StreamLifecycle>().TryGetClient(context.RouteValue("clientId"), out var client)
                 ? TypedResults.Json(new ClientDetailResponse(StatsBuilder.Client(client)), EdgeJsonContext.Api.ClientDetailResponse)
                 : ApiResults.Detail(StatusCodes.Status404NotFound, "Client not found"));
-        routes.MapGet("/stats/detailed", (StatsBuilder stats, OperationalStats figures) =>
+        routes.Get("/stats/detailed", context =>
         {
-            var proxy = stats.Proxy();
+            var proxy = context.Service<StatsBuilder>().Proxy();
+            var figures = context.Service<OperationalStats>();
             return TypedResults.Json(
                 new DetailedStatsResponse(proxy, figures.ConnectionPool(proxy), figures.Failovers(), figures.Performance(proxy), figures.Errors(), proxy.TotalStreams, proxy.TotalClients),
                 EdgeJsonContext.Api.DetailedStatsResponse);
         });
-        routes.MapGet("/stats/performance", (StatsBuilder stats, OperationalStats figures, TimeProvider time) =>
+        routes.Get("/stats/performance", context =>
         {
-            var proxy = stats.Proxy();
+            var proxy = context.Service<StatsBuilder>().Proxy();
+            var figures = context.Service<OperationalStats>();
             return TypedResults.Json(
-                new PerformanceStatsResponse(figures.ConnectionPool(proxy), figures.Performance(proxy), figures.Failovers(), figures.Errors(), Timestamps.Aware(time.GetUtcNow())),
+                new PerformanceStatsResponse(figures.ConnectionPool(proxy), figures.Performance(proxy), figures.Failovers(), figures.Errors(), Timestamps.Aware(context.Service<TimeProvider>().GetUtcNow())),
                 EdgeJsonContext.Api.PerformanceStatsResponse);
         });
         return routes;
@@ -60,9 +70,9 @@ internal static class StatsEndpoints
             [.. streams.Select(s => new StreamBitrateModel(s.StreamId, s.Served, s.Upstream))]);
     }
 
-    private static JsonHttpResult<ClientListResponse> ListClients(StatsBuilder stats)
+    private static JsonHttpResult<ClientListResponse> ListClients(HttpContext context)
     {
-        var clients = stats.ClusterClients().ToList();
+        var clients = context.Service<StatsBuilder>().ClusterClients().ToList();
         return TypedResults.Json(new ClientListResponse(clients.Count, clients), EdgeJsonContext.Api.ClientListResponse);
     }
 }

@@ -13,44 +13,51 @@ internal static class StreamEndpoints
 {
     public static IEndpointRouteBuilder MapStreamEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/streams", CreateAsync);
-        routes.MapGet("/streams", (StatsBuilder stats) =>
+        routes.Post("/streams", CreateAsync);
+        routes.Get("/streams", context =>
         {
+            var stats = context.Service<StatsBuilder>();
             var streams = stats.ListedStreams().Select(stats.Stream).ToList();
             return TypedResults.Json(new StreamListResponse(streams, streams.Count), EdgeJsonContext.Api.StreamListResponse);
         });
-        routes.MapGet("/streams/{streamId}", (string streamId, StreamLifecycle lifecycle, StatsBuilder stats, ITranscodingStatus transcoding) =>
+        routes.Get("/streams/{streamId}", context =>
         {
-            if (!lifecycle.TryGetListed(streamId, out var stream))
+            if (!context.Service<StreamLifecycle>().TryGetListed(context.RouteValue("streamId"), out var stream))
             {
                 return ApiResults.StreamNotFound();
             }
 
+            var stats = context.Service<StatsBuilder>();
             var clients = stats.ClusterClients().Where(c => c.StreamId == stream.Id).ToList();
-            return TypedResults.Json(new StreamDetailResponse(stats.Stream(stream), clients, clients.Count, transcoding.Describe(stream)), EdgeJsonContext.Api.StreamDetailResponse);
+            return TypedResults.Json(new StreamDetailResponse(stats.Stream(stream), clients, clients.Count, context.Service<ITranscodingStatus>().Describe(stream)), EdgeJsonContext.Api.StreamDetailResponse);
         });
-        routes.MapDelete("/streams/{streamId}", async (string streamId, StreamLifecycle lifecycle, IStreamDirectory directory, CancellationToken cancellationToken) =>
+        routes.Delete("/streams/{streamId}", async context =>
         {
+            var streamId = context.RouteValue("streamId");
+            var lifecycle = context.Service<StreamLifecycle>();
             if (!lifecycle.TryGetListed(streamId, out var stream))
             {
                 return ApiResults.StreamNotFound();
             }
 
             lifecycle.RemoveStream(stream, new StopReason("manual_deletion", new() { ["was_transcoded"] = stream.Definition.IsTranscoded }));
-            await directory.RemoveAsync(stream.Id, cancellationToken); // the other instances end their copies
+            await context.Service<IStreamDirectory>().RemoveAsync(stream.Id, context.RequestAborted); // the other instances end their copies
             return ApiResults.Message($"Stream {streamId} deleted");
         });
         routes.MapMetadataEndpoints();
         return routes;
     }
 
-    private static Task<IResult> CreateAsync(HttpContext context, StreamLifecycle lifecycle, EventBus events, ProxySettings settings, IStreamDirectory directory)
-        => RequestBody.HandleJsonAsync(context, settings.MaxRequestBodyBytes, CreateStreamRequest.Read, async request =>
+    private static Task<IResult> CreateAsync(HttpContext context)
+    {
+        var settings = context.Service<ProxySettings>();
+        return RequestBody.HandleJsonAsync(context, settings.MaxRequestBodyBytes, CreateStreamRequest.Read, async request =>
         {
-            var result = Create(request, lifecycle, events, settings, out var stream);
-            await directory.PublishAsync(stream.Shared, context.RequestAborted); // every instance finds it once this returns
+            var result = Create(request, context.Service<StreamLifecycle>(), context.Service<EventBus>(), settings, out var stream);
+            await context.Service<IStreamDirectory>().PublishAsync(stream.Shared, context.RequestAborted); // every instance finds it once this returns
             return (IResult)result;
         });
+    }
 
     private static JsonHttpResult<CreateStreamResponse> Create(CreateStreamRequest request, StreamLifecycle lifecycle, EventBus events, ProxySettings settings, out StreamRecord stream)
     {

@@ -16,10 +16,11 @@ internal static class BroadcastEndpoints
 
     public static IEndpointRouteBuilder MapBroadcastManagementEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/broadcast/{networkId}/start", StartAsync);
-        routes.MapPost("/broadcast/{networkId}/stop", async (string networkId, BroadcastRegistry registry) =>
+        routes.Post("/broadcast/{networkId}/start", StartAsync);
+        routes.Post("/broadcast/{networkId}/stop", async context =>
         {
-            if (!BroadcastFiles.IsValidNetworkId(networkId) || await registry.StopAsync(networkId) is not { } job)
+            var networkId = context.RouteValue("networkId");
+            if (!BroadcastFiles.IsValidNetworkId(networkId) || await context.Service<BroadcastRegistry>().StopAsync(networkId) is not { } job)
             {
                 return ApiResults.Detail(StatusCodes.Status404NotFound, NotFound);
             }
@@ -27,13 +28,17 @@ internal static class BroadcastEndpoints
             var response = new BroadcastStopResponse("Broadcast stopped", networkId, job.CurrentSegmentNumber, "stopped");
             return TypedResults.Json(response, BroadcastJsonContext.Api.BroadcastStopResponse);
         });
-        routes.MapGet("/broadcast/{networkId}/status", (string networkId, BroadcastRegistry registry, ProxySettings settings) =>
-            BroadcastFiles.IsValidNetworkId(networkId) && registry.Get(networkId) is { } job
-                ? (IResult)Status(job, settings)
-                : ApiResults.Detail(StatusCodes.Status404NotFound, NotFound));
-        routes.MapGet("/broadcast", (BroadcastRegistry registry, ProxySettings settings) =>
+        routes.Get("/broadcast/{networkId}/status", context =>
         {
-            var items = registry.List().Select(job => new BroadcastListItem(
+            var networkId = context.RouteValue("networkId");
+            return BroadcastFiles.IsValidNetworkId(networkId) && context.Service<BroadcastRegistry>().Get(networkId) is { } job
+                ? Status(job, context.Service<ProxySettings>())
+                : ApiResults.Detail(StatusCodes.Status404NotFound, NotFound);
+        });
+        routes.Get("/broadcast", context =>
+        {
+            var settings = context.Service<ProxySettings>();
+            var items = context.Service<BroadcastRegistry>().List().Select(job => new BroadcastListItem(
                 job.NetworkId,
                 job.Status.ToWire(),
                 job.CurrentSegmentNumber,
@@ -44,14 +49,15 @@ internal static class BroadcastEndpoints
                 job.BytesWritten)).ToList();
             return TypedResults.Json(new BroadcastListResponse(items, items.Count), BroadcastJsonContext.Api.BroadcastListResponse);
         });
-        routes.MapDelete("/broadcast/{networkId}", async (string networkId, BroadcastRegistry registry) =>
+        routes.Delete("/broadcast/{networkId}", async context =>
         {
+            var networkId = context.RouteValue("networkId");
             if (!BroadcastFiles.IsValidNetworkId(networkId))
             {
                 return InvalidNetworkId();
             }
 
-            return await registry.DeleteAsync(networkId)
+            return await context.Service<BroadcastRegistry>().DeleteAsync(networkId)
                 ? ApiResults.Message($"Broadcast {networkId} cleaned up successfully")
                 : ApiResults.Detail(StatusCodes.Status500InternalServerError, $"Failed to clean up broadcast {networkId}");
         });
@@ -60,9 +66,10 @@ internal static class BroadcastEndpoints
 
     public static IEndpointRouteBuilder MapBroadcastPlaybackEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/broadcast/{networkId}/live.m3u8", async (string networkId, HttpContext context, BroadcastRegistry registry) =>
+        routes.Get("/broadcast/{networkId}/live.m3u8", async context =>
         {
-            if (!BroadcastFiles.IsValidNetworkId(networkId) || await registry.PlaylistAsync(networkId, context.RequestAborted) is not { } playlist)
+            var networkId = context.RouteValue("networkId");
+            if (!BroadcastFiles.IsValidNetworkId(networkId) || await context.Service<BroadcastRegistry>().PlaylistAsync(networkId, context.RequestAborted) is not { } playlist)
             {
                 return ApiResults.Detail(StatusCodes.Status404NotFound, "Playlist not available");
             }
@@ -74,8 +81,10 @@ internal static class BroadcastEndpoints
             headers.AccessControlAllowOrigin = "*";
             return Results.Text(playlist, "application/vnd.apple.mpegurl");
         });
-        routes.MapGet("/broadcast/{networkId}/segment/{fileName}", (string networkId, string fileName, HttpContext context, BroadcastRegistry registry) =>
+        routes.Get("/broadcast/{networkId}/segment/{fileName}", context =>
         {
+            var networkId = context.RouteValue("networkId");
+            var fileName = context.RouteValue("fileName");
             var check = BroadcastFiles.CheckSegmentName(fileName);
             if (!BroadcastFiles.IsValidNetworkId(networkId) || check == SegmentNameCheck.Invalid)
             {
@@ -83,7 +92,7 @@ internal static class BroadcastEndpoints
             }
 
             // Only liveNNNNNN.ts, only a regular file (never a link); deletion by the window may race and is fine.
-            if (check != SegmentNameCheck.Servable || registry.ServedFolder(networkId).TryOpen(fileName) is not { } stream)
+            if (check != SegmentNameCheck.Servable || context.Service<BroadcastRegistry>().ServedFolder(networkId).TryOpen(fileName) is not { } stream)
             {
                 return ApiResults.Detail(StatusCodes.Status404NotFound, "Segment not found");
             }
@@ -96,8 +105,10 @@ internal static class BroadcastEndpoints
         return routes;
     }
 
-    private static Task<IResult> StartAsync(string networkId, HttpContext context, BroadcastRegistry registry, ProxySettings settings)
+    private static Task<IResult> StartAsync(HttpContext context)
     {
+        var networkId = context.RouteValue("networkId");
+        var settings = context.Service<ProxySettings>();
         if (!BroadcastFiles.IsValidNetworkId(networkId))
         {
             return Task.FromResult(InvalidNetworkId());
@@ -105,7 +116,7 @@ internal static class BroadcastEndpoints
 
         return RequestBody.HandleJsonAsync(context, settings.MaxRequestBodyBytes, BroadcastStartRequest.Read, async request =>
         {
-            var result = await registry.StartAsync(networkId, request, context.RequestAborted);
+            var result = await context.Service<BroadcastRegistry>().StartAsync(networkId, request, context.RequestAborted);
             return result.Job is { } job
                 ? (IResult)Status(job, settings)
                 : ApiResults.Detail(StatusCodes.Status500InternalServerError, result.Detail!);

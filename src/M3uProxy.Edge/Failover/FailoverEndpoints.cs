@@ -24,16 +24,17 @@ internal static class FailoverEndpoints
 
     public static IEndpointRouteBuilder MapFailoverEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/streams/{streamId}/failover", async (string streamId, StreamLifecycle lifecycle, FailoverCoordinator failover, ClusterChannels cluster, HttpContext context) =>
+        routes.Post("/streams/{streamId}/failover", async context =>
         {
-            if (!lifecycle.TryGetListed(streamId, out var stream))
+            var streamId = context.RouteValue("streamId");
+            if (!context.Service<StreamLifecycle>().TryGetListed(streamId, out var stream))
             {
                 return ApiResults.StreamNotFound();
             }
 
             // In a cluster the instance that reads the channel's upstream switches it (its viewers and relays follow).
-            return await cluster.ForwardToOwnerAsync(streamId, ClusterChannels.FailoverPath + streamId, context.RequestAborted)
-                ?? await FailoverHereAsync(stream, failover, context.RequestAborted);
+            return await context.Service<ClusterChannels>().ForwardToOwnerAsync(streamId, ClusterChannels.FailoverPath + streamId, context.RequestAborted)
+                ?? await FailoverHereAsync(stream, context.Service<FailoverCoordinator>(), context.RequestAborted);
         });
         return routes;
     }
@@ -41,14 +42,17 @@ internal static class FailoverEndpoints
     /// <summary><c>POST /cluster/failover/{id}</c>: a manual failover asked at another instance of the cluster, for the channel this one owns.</summary>
     public static IEndpointRouteBuilder MapClusterFailover(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/" + ClusterChannels.FailoverPath + "{streamId}", async (string streamId, StreamLifecycle lifecycle, FailoverCoordinator failover, ClusterChannels cluster, HttpContext context) =>
+        routes.Post("/" + ClusterChannels.FailoverPath + "{streamId}", async context =>
         {
+            var cluster = context.Service<ClusterChannels>();
             if (!cluster.IsShared || !await cluster.IsMemberAsync(context.Request, context.RequestAborted))
             {
                 return ApiResults.Detail(StatusCodes.Status403Forbidden, "Only instances of this cluster may send commands");
             }
 
-            return lifecycle.TryGetListed(streamId, out var stream) ? await FailoverHereAsync(stream, failover, context.RequestAborted) : ApiResults.StreamNotFound();
+            return context.Service<StreamLifecycle>().TryGetListed(context.RouteValue("streamId"), out var stream)
+                ? await FailoverHereAsync(stream, context.Service<FailoverCoordinator>(), context.RequestAborted)
+                : ApiResults.StreamNotFound();
         });
         return routes;
     }

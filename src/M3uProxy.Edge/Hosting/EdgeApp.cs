@@ -194,7 +194,7 @@ internal static class EdgeApp
     {
         // Unauthenticated liveness for container health checks and load balancers: no details.
         // GET /livez itself is answered before routing (LivenessAnswer); the route documents it.
-        app.MapGet(LivenessAnswer.Path, () => Results.Text("ok"));
+        app.Get(LivenessAnswer.Path, _ => Results.Text("ok"));
         app.MapDocsPages();
 
         var management = app.MapGroup("").WithMetadata(ManagementEndpoint.Instance);

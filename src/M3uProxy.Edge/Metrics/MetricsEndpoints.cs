@@ -24,7 +24,8 @@ internal static class MetricsEndpoints
 
     public static IEndpointRouteBuilder MapMetricsEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/metrics", (MetricsCollector collector) => Results.Text(collector.Render(), PrometheusText.ContentType));
+        // A plain request delegate: no generated parameter binding for a route that needs none (Api/PlainRoutes).
+        routes.MapGet("/metrics", context => Results.Text(context.RequestServices.GetRequiredService<MetricsCollector>().Render(), PrometheusText.ContentType).ExecuteAsync(context));
         return routes;
     }
 }

@@ -12,14 +12,17 @@ internal static class PageEndpoints
 
     public static IEndpointRouteBuilder MapDocsPages(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/docs", (HttpContext context, EmbeddedPages pages) => EmbeddedPages.WriteAsync(context.Response, pages.Docs, EmbeddedPages.Html));
-        routes.MapGet("/openapi.json", (HttpContext context, EmbeddedPages pages) => EmbeddedPages.WriteAsync(context.Response, pages.OpenApi, EmbeddedPages.Json));
+        // Plain request delegates: no generated parameter binding for routes that need none (Api/PlainRoutes).
+        routes.MapGet("/docs", context => EmbeddedPages.WriteAsync(context.Response, PagesOf(context).Docs, EmbeddedPages.Html));
+        routes.MapGet("/openapi.json", context => EmbeddedPages.WriteAsync(context.Response, PagesOf(context).OpenApi, EmbeddedPages.Json));
         return routes;
     }
 
     public static IEndpointRouteBuilder MapDashboardPage(this IEndpointRouteBuilder management)
     {
-        management.MapGet("/dashboard", (HttpContext context, EmbeddedPages pages) => EmbeddedPages.WriteAsync(context.Response, pages.Dashboard, EmbeddedPages.Html));
+        management.MapGet("/dashboard", context => EmbeddedPages.WriteAsync(context.Response, PagesOf(context).Dashboard, EmbeddedPages.Html));
         return management;
     }
+
+    private static EmbeddedPages PagesOf(HttpContext context) => context.RequestServices.GetRequiredService<EmbeddedPages>();
 }

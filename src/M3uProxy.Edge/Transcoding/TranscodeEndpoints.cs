@@ -17,18 +17,18 @@ internal static class TranscodeEndpoints
 {
     public static IEndpointRouteBuilder MapTranscodeEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/transcode", CreateAsync);
-        routes.MapGet("/transcode/profiles", async (HardwareState hardware, CancellationToken cancellationToken) =>
+        routes.Post("/transcode", CreateAsync);
+        routes.Get("/transcode/profiles", async context =>
         {
-            var catalog = await hardware.CatalogAsync(cancellationToken);
+            var catalog = await context.Service<HardwareState>().CatalogAsync(context.RequestAborted);
             var profiles = catalog.Profiles.Select(p => new ProfileInfo(p.Name, p.Description, p.Template.Text)).ToList();
             return TypedResults.Json(new ProfilesResponse(profiles, HardwareState.Describe(catalog.Hardware), TemplateVariables.Defaults), TranscodeJsonContext.Api.ProfilesResponse);
         });
         return routes;
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, ProxySettings settings, TranscodeService service)
-        => await RequestBody.HandleJsonAsync(context, settings.MaxRequestBodyBytes, TranscodeRequest.Read, request => service.CreateAsync(request, context.RequestAborted));
+    private static async Task<IResult> CreateAsync(HttpContext context)
+        => await RequestBody.HandleJsonAsync(context, context.Service<ProxySettings>().MaxRequestBodyBytes, TranscodeRequest.Read, request => context.Service<TranscodeService>().CreateAsync(request, context.RequestAborted));
 }
 
 /// <summary>Validates a <see cref="TranscodeRequest"/> and records its stream.</summary>

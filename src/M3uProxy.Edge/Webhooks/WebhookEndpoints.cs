@@ -27,11 +27,11 @@ internal static class WebhookEndpoints
 
     public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/webhooks", AddAsync);
-        routes.MapGet("/webhooks", (WebhookRegistry webhooks) => TypedResults.Json(
-            new WebhookListResponse([.. webhooks.Snapshot().Select(w => w.Config).Select(c => new WebhookInfo(c.Url, Wire(c.Events), c.TimeoutSeconds, c.RetryAttempts))]),
+        routes.Post("/webhooks", AddAsync);
+        routes.Get("/webhooks", context => TypedResults.Json(
+            new WebhookListResponse([.. context.Service<WebhookRegistry>().Snapshot().Select(w => w.Config).Select(c => new WebhookInfo(c.Url, Wire(c.Events), c.TimeoutSeconds, c.RetryAttempts))]),
             WebhookJsonContext.Webhooks.WebhookListResponse));
-        routes.MapDelete("/webhooks", async (HttpContext context, WebhookRegistry webhooks, WebhookSync cluster) =>
+        routes.Delete("/webhooks", async context =>
         {
             if (QueryUrl(context) is not { } url)
             {
@@ -39,25 +39,28 @@ internal static class WebhookEndpoints
             }
 
             var normalized = WebhookUrl.Normalize(url) ?? url;
-            if (!webhooks.Remove(normalized))
+            if (!context.Service<WebhookRegistry>().Remove(normalized))
             {
                 return ApiResults.Detail(StatusCodes.Status404NotFound, "Webhook not found");
             }
 
-            await cluster.RemovedAsync(normalized, context.RequestAborted);
+            await context.Service<WebhookSync>().RemovedAsync(normalized, context.RequestAborted);
             return ApiResults.Message($"Webhook {url} removed successfully");
         });
-        routes.MapPost("/webhooks/test", TestAsync);
+        routes.Post("/webhooks/test", TestAsync);
         return routes;
     }
 
-    private static Task<IResult> AddAsync(HttpContext context, WebhookRegistry webhooks, WebhookSync cluster, ProxySettings settings)
-        => RequestBody.HandleJsonAsync(context, settings.MaxRequestBodyBytes, body => WebhookRequest.Read(body, settings.WebhookSecret), async config =>
+    private static Task<IResult> AddAsync(HttpContext context)
+    {
+        var settings = context.Service<ProxySettings>();
+        return RequestBody.HandleJsonAsync(context, settings.MaxRequestBodyBytes, body => WebhookRequest.Read(body, settings.WebhookSecret), async config =>
         {
-            webhooks.AddOrUpdate(config);
-            await cluster.AddedAsync(config, context.RequestAborted); // registered for the whole cluster
+            context.Service<WebhookRegistry>().AddOrUpdate(config);
+            await context.Service<WebhookSync>().AddedAsync(config, context.RequestAborted); // registered for the whole cluster
             return (IResult)Added(config);
         });
+    }
 
     private static JsonHttpResult<WebhookAddedResponse> Added(WebhookConfig config)
     {
@@ -68,8 +71,9 @@ internal static class WebhookEndpoints
 
     // Synchronous like the reference: the answer comes after the delivery (and its retries) ended,
     // and says the same whether or not the receiver took it.
-    private static async Task<IResult> TestAsync(HttpContext context, WebhookRegistry webhooks, TimeProvider time)
+    private static async Task<IResult> TestAsync(HttpContext context)
     {
+        var webhooks = context.Service<WebhookRegistry>();
         if (QueryUrl(context) is not { } url)
         {
             return MissingWebhookUrl();
@@ -80,7 +84,7 @@ internal static class WebhookEndpoints
             return ApiResults.Detail(StatusCodes.Status404NotFound, "Webhook not found");
         }
 
-        var test = new ProxyEvent(Guid.NewGuid(), EventType.StreamStarted, TestStreamId, time.GetUtcNow(), new JsonObject
+        var test = new ProxyEvent(Guid.NewGuid(), EventType.StreamStarted, TestStreamId, context.Service<TimeProvider>().GetUtcNow(), new JsonObject
         {
             ["test"] = true,
             ["message"] = "This is a test webhook event",

@@ -61,6 +61,30 @@ public sealed class StatsEndpointsTests
     }
 
     [Fact]
+    public async Task StatsHistory_IsAnOptionalBoolean_AndAnythingElseIs400()
+    {
+        await using var host = await HostWithOneWatchedStreamAsync();
+
+        foreach (var path in new[] { "stats", "stats?history=", "stats?history=false" })
+        {
+            var (status, body, _) = await host.GetAsync(path);
+            Assert.Equal(200, status);
+            Assert.False(body!.AsObject().ContainsKey("bitrate_history"), path);
+        }
+
+        var (withHistory, history, _) = await host.GetAsync("stats?history=True");
+        Assert.Equal(200, withHistory);
+        Assert.Equal(5, (int?)history!["bitrate_history"]!["interval_seconds"]);
+
+        foreach (var path in new[] { "stats?history=yes", "stats?history=true&history=true" })
+        {
+            var (status, _, response) = await host.GetAsync(path);
+            Assert.Equal(400, status);
+            Assert.Equal(0, response.Content.Headers.ContentLength);
+        }
+    }
+
+    [Fact]
     public async Task ClientById_FoundOrReference404()
     {
         await using var host = await HostWithOneWatchedStreamAsync();

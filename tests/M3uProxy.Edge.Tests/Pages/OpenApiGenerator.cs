@@ -88,13 +88,31 @@ internal static partial class OpenApiGenerator
             var method = route.Method.ToLowerInvariant();
             if (item[method] is not JsonObject operation)
             {
-                // ApiExplorer leaves out HEAD; say what it would have said.
-                operation = new JsonObject { ["parameters"] = PathParameters(route.Path), ["responses"] = new JsonObject { ["200"] = new JsonObject { ["description"] = "OK" } } };
+                // ApiExplorer leaves out HEAD and the routes mapped as plain request delegates (the
+                // management API, Api/PlainRoutes); say what it says of the others.
+                operation = new JsonObject { ["tags"] = new JsonArray(), ["parameters"] = PathParameters(route.Path), ["responses"] = new JsonObject { ["200"] = new JsonObject { ["description"] = "OK" } } };
                 item[method] = operation;
             }
 
             Describe(operation, note, route.Management);
+            if (operation["parameters"] is JsonArray { Count: 0 })
+            {
+                operation.Remove("parameters");
+            }
         }
+
+        // In the order the app maps its routes, whichever way each was mapped.
+        var ordered = new JsonObject();
+        foreach (var path in routes.Select(r => r.Path).Concat(paths.Select(p => p.Key)).Distinct().ToList())
+        {
+            if (paths[path] is { } pathItem)
+            {
+                paths.Remove(path);
+                ordered[path] = pathItem;
+            }
+        }
+
+        document["paths"] = ordered;
 
         document["tags"] = new JsonArray(OpenApiNotes.Tags.Select(t => (JsonNode)new JsonObject { ["name"] = t.Name, ["description"] = t.Description }).ToArray());
         var components = document["components"]?.AsObject() ?? new JsonObject();

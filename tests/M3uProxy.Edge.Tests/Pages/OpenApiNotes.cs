@@ -84,7 +84,7 @@ internal static class OpenApiNotes
         ["GET /broadcast/{networkId}/live.m3u8"] = new("broadcast", "A network's live playlist"),
         ["GET /broadcast/{networkId}/segment/{fileName}"] = new("broadcast", "A segment of a network's playlist"),
 
-        ["GET /stats"] = new("stats", "Proxy stats, every stream and every viewer", Response: _api.FullStatsResponse),
+        ["GET /stats"] = new("stats", "Proxy stats, every stream and every viewer", Query: [Param("history", false, "boolean", "adds the streams' recent bitrate (bitrate_history)")], Response: _api.FullStatsResponse),
         ["GET /stats/streams"] = new("stats", "Every stream's stats", Response: _api.StreamStatsListResponse),
         ["GET /stats/clients"] = new("stats", "Every connected viewer", Response: _api.ClientListResponse),
         ["GET /clients"] = new("stats", "Every connected viewer", Response: _api.ClientListResponse),
