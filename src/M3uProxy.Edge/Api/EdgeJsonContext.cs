@@ -7,7 +7,10 @@ using M3uProxy.Edge.Api.Models;
 namespace M3uProxy.Edge.Api;
 
 /// <summary>Every JSON payload the proxy writes, source-generated; snake_case like the reference.</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+// Metadata only: System.Text.Json writes through a context's generated fast-path serializers only
+// with the default encoder, so with Api's relaxed one they were never called, only compiled into
+// the binary (docs/performance.md, "Size per feature"). Every context here is generated this way.
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, GenerationMode = JsonSourceGenerationMode.Metadata)]
 [JsonSerializable(typeof(DetailResponse))]
 [JsonSerializable(typeof(ValidationErrorResponse))]
 [JsonSerializable(typeof(MessageResponse))]

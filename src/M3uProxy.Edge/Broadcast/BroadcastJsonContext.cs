@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace M3uProxy.Edge.Broadcast;
 
 /// <summary>The broadcast payloads, source-generated, snake_case like the reference.</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, GenerationMode = JsonSourceGenerationMode.Metadata)] // as EdgeJsonContext
 [JsonSerializable(typeof(BroadcastStatusResponse))]
 [JsonSerializable(typeof(BroadcastListResponse))]
 [JsonSerializable(typeof(BroadcastStopResponse))]

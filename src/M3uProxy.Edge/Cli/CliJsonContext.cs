@@ -1,19 +1,13 @@
 using System.Text.Json.Serialization;
-using M3uProxy.Edge.Api.Models;
 
 namespace M3uProxy.Edge.Cli;
 
 /// <summary>
-/// The CLI's JSON, source-generated: its request body, and the server's own response models read
-/// back (so the CLI and the API cannot drift apart). Unknown fields are ignored, missing ones default.
+/// The CLI's own JSON, source-generated: its request body. The server's answers are read back
+/// through the server's own contract (<see cref="Api.EdgeJsonContext"/>), so the CLI and the API
+/// cannot drift apart and the binary carries each model's metadata once. Unknown fields are
+/// ignored, missing ones default.
 /// </summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, GenerationMode = JsonSourceGenerationMode.Metadata)]
 [JsonSerializable(typeof(CreateStreamBody))]
-[JsonSerializable(typeof(CreateStreamResponse))]
-[JsonSerializable(typeof(StreamListResponse))]
-[JsonSerializable(typeof(StreamDetailResponse))]
-[JsonSerializable(typeof(MessageResponse))]
-[JsonSerializable(typeof(FailoverResponse))]
-[JsonSerializable(typeof(FullStatsResponse))]
-[JsonSerializable(typeof(HealthResponse))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -8,7 +8,7 @@ namespace M3uProxy.Edge.Cli;
 
 /// <summary>
 /// The CLI's side of the management API: one request per call, the token as <c>X-API-Token</c>,
-/// answers read through <see cref="CliJsonContext"/>. Every failure becomes a <see cref="CliException"/>
+/// answers read through the server's <see cref="Api.EdgeJsonContext"/>. Every failure becomes a <see cref="CliException"/>
 /// with a message that says what to do and an exit code that says what happened.
 /// </summary>
 internal sealed class ManagementClient : IDisposable

@@ -43,7 +43,7 @@ internal sealed record ProfileInfo(string Name, string Description, string Param
 /// <summary>The reference's <c>{available, type}</c>, plus what was probed and why each candidate was (not) chosen.</summary>
 internal sealed record HardwareInfo(bool Available, string Type, string? Device, string Source, IReadOnlyList<HardwareCandidateInfo> Candidates);
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, GenerationMode = JsonSourceGenerationMode.Metadata)] // as EdgeJsonContext
 [JsonSerializable(typeof(TranscodeResponse))]
 [JsonSerializable(typeof(ResolverResponse))]
 [JsonSerializable(typeof(ProfilesResponse))]

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using M3uProxy.Edge.Api;
 using M3uProxy.Edge.Cli.Output;
 
 namespace M3uProxy.Edge.Cli.Commands;
@@ -31,7 +32,7 @@ internal static class CreateCommand
                 ToDictionary(parse.GetValue(headers)),
                 ToDictionary(parse.GetValue(metadata)));
             using var content = JsonContent.Create(body, CliJsonContext.Default.CreateStreamBody);
-            var answer = await context.Client.SendAsync(HttpMethod.Post, "streams", content, CliJsonContext.Default.CreateStreamResponse, notFound: null, cancellationToken);
+            var answer = await context.Client.SendAsync(HttpMethod.Post, "streams", content, EdgeJsonContext.Api.CreateStreamResponse, notFound: null, cancellationToken);
             if (context.PrintedAsJson(answer))
             {
                 return CliExitCodes.Success;

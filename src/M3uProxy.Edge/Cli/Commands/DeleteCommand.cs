@@ -1,4 +1,5 @@
 using System.CommandLine;
+using M3uProxy.Edge.Api;
 
 namespace M3uProxy.Edge.Cli.Commands;
 
@@ -12,7 +13,7 @@ internal static class DeleteCommand
         runner.SetAction(command, async (context, cancellationToken) =>
         {
             var streamId = context.Parse.GetRequiredValue(id);
-            var answer = await context.Client.SendAsync(HttpMethod.Delete, StreamIdArgument.Path(streamId), content: null, CliJsonContext.Default.MessageResponse, StreamIdArgument.NotFound(streamId), cancellationToken);
+            var answer = await context.Client.SendAsync(HttpMethod.Delete, StreamIdArgument.Path(streamId), content: null, EdgeJsonContext.Api.MessageResponse, StreamIdArgument.NotFound(streamId), cancellationToken);
             if (!context.PrintedAsJson(answer))
             {
                 context.Out.WriteLine(answer.Value.Message);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using M3uProxy.Edge.Api;
 using M3uProxy.Edge.Cli.Output;
 
 namespace M3uProxy.Edge.Cli.Commands;
@@ -13,7 +14,7 @@ internal static class FailoverCommand
         runner.SetAction(command, async (context, cancellationToken) =>
         {
             var streamId = context.Parse.GetRequiredValue(id);
-            var answer = await context.Client.SendAsync(HttpMethod.Post, StreamIdArgument.Path(streamId, "/failover"), content: null, CliJsonContext.Default.FailoverResponse, StreamIdArgument.NotFound(streamId), cancellationToken);
+            var answer = await context.Client.SendAsync(HttpMethod.Post, StreamIdArgument.Path(streamId, "/failover"), content: null, EdgeJsonContext.Api.FailoverResponse, StreamIdArgument.NotFound(streamId), cancellationToken);
             if (context.PrintedAsJson(answer))
             {
                 return CliExitCodes.Success;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using M3uProxy.Edge.Api;
 using M3uProxy.Edge.Cli.Output;
 
 namespace M3uProxy.Edge.Cli.Commands;
@@ -11,7 +12,7 @@ internal static class HealthCommand
         var command = new Command("health", "Check the server's health (exit code 0 when healthy)");
         runner.SetAction(command, async (context, cancellationToken) =>
         {
-            var answer = await context.Client.GetAsync("health", CliJsonContext.Default.HealthResponse, notFound: null, cancellationToken);
+            var answer = await context.Client.GetAsync("health", EdgeJsonContext.Api.HealthResponse, notFound: null, cancellationToken);
             var health = answer.Value;
             if (!context.PrintedAsJson(answer))
             {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using M3uProxy.Edge.Api;
 using M3uProxy.Edge.Cli.Output;
 
 namespace M3uProxy.Edge.Cli.Commands;
@@ -13,7 +14,7 @@ internal static class InfoCommand
         runner.SetAction(command, async (context, cancellationToken) =>
         {
             var streamId = context.Parse.GetRequiredValue(id);
-            var answer = await context.Client.GetAsync(StreamIdArgument.Path(streamId), CliJsonContext.Default.StreamDetailResponse, StreamIdArgument.NotFound(streamId), cancellationToken);
+            var answer = await context.Client.GetAsync(StreamIdArgument.Path(streamId), EdgeJsonContext.Api.StreamDetailResponse, StreamIdArgument.NotFound(streamId), cancellationToken);
             if (context.PrintedAsJson(answer))
             {
                 return CliExitCodes.Success;

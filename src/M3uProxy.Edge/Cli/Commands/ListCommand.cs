@@ -1,4 +1,5 @@
 using System.CommandLine;
+using M3uProxy.Edge.Api;
 using M3uProxy.Edge.Cli.Output;
 
 namespace M3uProxy.Edge.Cli.Commands;
@@ -11,7 +12,7 @@ internal static class ListCommand
         var command = new Command("list", "List the streams the proxy knows");
         runner.SetAction(command, async (context, cancellationToken) =>
         {
-            var answer = await context.Client.GetAsync("streams", CliJsonContext.Default.StreamListResponse, notFound: null, cancellationToken);
+            var answer = await context.Client.GetAsync("streams", EdgeJsonContext.Api.StreamListResponse, notFound: null, cancellationToken);
             if (context.PrintedAsJson(answer))
             {
                 return CliExitCodes.Success;

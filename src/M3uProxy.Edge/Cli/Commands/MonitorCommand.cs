@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using M3uProxy.Edge.Api;
 using M3uProxy.Edge.Api.Models;
 using M3uProxy.Edge.Cli.Output;
 
@@ -74,7 +75,7 @@ internal static class MonitorCommand
         ApiAnswer<FullStatsResponse> answer;
         try
         {
-            answer = await context.Client.GetAsync("stats", CliJsonContext.Default.FullStatsResponse, notFound: null, cancellationToken);
+            answer = await context.Client.GetAsync("stats", EdgeJsonContext.Api.FullStatsResponse, notFound: null, cancellationToken);
         }
         catch (CliException exception) when (frame > 1)
         {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using M3uProxy.Edge.Api;
 using M3uProxy.Edge.Cli.Output;
 
 namespace M3uProxy.Edge.Cli.Commands;
@@ -11,7 +12,7 @@ internal static class StatsCommand
         var command = new Command("stats", "Show totals, streams and connected clients");
         runner.SetAction(command, async (context, cancellationToken) =>
         {
-            var answer = await context.Client.GetAsync("stats", CliJsonContext.Default.FullStatsResponse, notFound: null, cancellationToken);
+            var answer = await context.Client.GetAsync("stats", EdgeJsonContext.Api.FullStatsResponse, notFound: null, cancellationToken);
             if (context.PrintedAsJson(answer))
             {
                 return CliExitCodes.Success;
