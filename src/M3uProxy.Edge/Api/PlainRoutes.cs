@@ -6,9 +6,10 @@ namespace M3uProxy.Edge.Api;
 /// Routes mapped as plain <see cref="RequestDelegate"/>s: the handler takes what it needs from the
 /// <see cref="HttpContext"/> (services, route values, query) and answers with an <see cref="IResult"/>.
 /// A handler mapped as a <c>Delegate</c> gets the request delegate generator's parameter binding,
-/// endpoint-filter pipeline and metadata compiled into the binary for each route (680 KB for about
-/// fifty routes); the management API and the pages run once per call, never per chunk, and need none
-/// of it (docs/performance.md, "Size per feature"). The playback routes keep the generator.
+/// endpoint-filter pipeline and endpoint metadata compiled into the binary, route by route; the
+/// management API, the pages and the broadcast files need none of it (docs/performance.md, "Size
+/// per feature"). The routes that serve a stream's bytes (<c>/stream</c>, <c>/hls</c>, the cluster's)
+/// keep the generator. The OpenAPI document is made from the notes in the tests (OpenApiNotes).
 /// </summary>
 internal static class PlainRoutes
 {

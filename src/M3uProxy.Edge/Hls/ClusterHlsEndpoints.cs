@@ -30,9 +30,16 @@ internal static class ClusterHlsEndpoints
 {
     public static IEndpointRouteBuilder MapClusterHls(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/" + ClusterChannels.HlsPath + "{streamId}/playlist.m3u8", PlaylistAsync);
-        routes.MapGet("/" + ClusterChannels.HlsPath + "{streamId}/segment.ts", SegmentAsync);
-        routes.MapGet("/" + ClusterChannels.HlsPath + "{streamId}/{file}", FileAsync);
+        // Plain request delegates (Api/PlainRoutes): the handlers' arguments taken from the request as the generator would.
+        routes.MapGet("/" + ClusterChannels.HlsPath + "{streamId}/playlist.m3u8", context => PlaylistAsync(
+            context, context.RouteValue("streamId"), context.Service<ClusterChannels>(), context.Service<IHostApplicationLifetime>(), context.Service<StreamLifecycle>(),
+            context.Service<RequestedChannels>(), context.Service<HlsStreams>(), context.Service<PlaylistSource>(), context.Service<TranscodedHlsOutput>(), context.Service<TimeProvider>()));
+        routes.MapGet("/" + ClusterChannels.HlsPath + "{streamId}/segment.ts", context => SegmentAsync(
+            context, context.RouteValue("streamId"), context.Service<ClusterChannels>(), context.Service<IHostApplicationLifetime>(), context.Service<HlsStreams>(),
+            context.Service<RequestedChannels>(), context.Service<SegmentFetcher>(), context.Service<HlsSegmentHandler>(), context.Service<TimeProvider>()));
+        routes.MapGet("/" + ClusterChannels.HlsPath + "{streamId}/{file}", context => FileAsync(
+            context, context.RouteValue("streamId"), context.RouteValue("file"), context.Service<ClusterChannels>(), context.Service<IHostApplicationLifetime>(),
+            context.Service<StreamLifecycle>(), context.Service<TranscodedHlsOutput>()));
         return routes;
     }
 

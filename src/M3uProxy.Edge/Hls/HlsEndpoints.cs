@@ -1,3 +1,5 @@
+using M3uProxy.Edge.Api;
+
 namespace M3uProxy.Edge.Hls;
 
 /// <summary>The unauthenticated HLS playback routes (seed-spec §2.5): the stream id and the URL signatures are the capability.</summary>
@@ -5,9 +7,10 @@ internal static class HlsEndpoints
 {
     public static IEndpointRouteBuilder MapHlsEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/hls/{streamId}/playlist.m3u8", (HttpContext context, string streamId, HlsPlaylistHandler handler) => handler.ServeAsync(context, streamId));
-        routes.MapGet("/hls/{streamId}/segment.ts", (HttpContext context, string streamId, HlsSegmentHandler handler) => handler.ServeAsync(context, streamId));
-        routes.MapGet("/hls/{streamId}/segment", (HttpContext context, string streamId, HlsSegmentHandler handler) => handler.ServeAsync(context, streamId));
+        // Plain request delegates (Api/PlainRoutes).
+        routes.MapGet("/hls/{streamId}/playlist.m3u8", context => context.Service<HlsPlaylistHandler>().ServeAsync(context, context.RouteValue("streamId")));
+        routes.MapGet("/hls/{streamId}/segment.ts", context => context.Service<HlsSegmentHandler>().ServeAsync(context, context.RouteValue("streamId")));
+        routes.MapGet("/hls/{streamId}/segment", context => context.Service<HlsSegmentHandler>().ServeAsync(context, context.RouteValue("streamId")));
         routes.MapClusterHls(); // authenticated by the cluster secret, not the API token
         return routes;
     }

@@ -1,3 +1,5 @@
+using M3uProxy.Edge.Api;
+
 namespace M3uProxy.Edge.Packaging;
 
 /// <summary>Live MPEG-TS channels as HLS, cut from the shared buffer (the playlist itself is reached through <c>Hls/</c>'s route).</summary>
@@ -5,7 +7,8 @@ internal static class PackagingEndpoints
 {
     public static IEndpointRouteBuilder MapPackagingEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/hls/{streamId}/live/{sequence}.ts", (HttpContext context, string streamId, string sequence, PackagedHlsHandler handler) => handler.ServeSegmentAsync(context, streamId, sequence));
+        // A plain request delegate (Api/PlainRoutes).
+        routes.MapGet("/hls/{streamId}/live/{sequence}.ts", context => context.Service<PackagedHlsHandler>().ServeSegmentAsync(context, context.RouteValue("streamId"), context.RouteValue("sequence")));
         return routes;
     }
 

@@ -23,7 +23,10 @@ internal static class ClusterRelayEndpoints
 {
     public static IEndpointRouteBuilder MapClusterRelay(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/" + ClusterChannels.RelayPath + "{streamId}", ServeAsync);
+        // A plain request delegate (Api/PlainRoutes): the handler's arguments taken from the request as the generator would.
+        routes.MapGet("/" + ClusterChannels.RelayPath + "{streamId}", context => ServeAsync(
+            context, context.RouteValue("streamId"), context.Service<ClusterChannels>(), context.Service<StreamLifecycle>(), context.Service<LiveChannelRegistry>(),
+            context.Service<IHostApplicationLifetime>(), context.Service<TimeProvider>()));
         return routes;
     }
 

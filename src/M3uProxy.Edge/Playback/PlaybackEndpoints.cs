@@ -27,7 +27,10 @@ internal static class PlaybackEndpoints
 
     public static IEndpointRouteBuilder MapPlaybackEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapMethods("/stream/{streamId}", [HttpMethods.Get, HttpMethods.Head], ServeAsync);
+        // A plain request delegate (Api/PlainRoutes): the handler's arguments taken from the request as the generator would.
+        routes.MapMethods("/stream/{streamId}", [HttpMethods.Get, HttpMethods.Head], context => ServeAsync(
+            context, context.RouteValue("streamId"), context.Service<StreamLifecycle>(), context.Service<ApiTokenValidator>(), context.Service<ProxySettings>(),
+            context.Service<AdHocStreams>(), context.Service<LiveDelivery>(), context.Service<VodDelivery>(), context.Service<VodHead>()));
         return routes;
     }
 

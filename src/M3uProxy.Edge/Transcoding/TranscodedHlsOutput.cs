@@ -48,8 +48,8 @@ internal sealed partial class TranscodedHlsOutput : IDisposable
     public static IEndpointRouteBuilder MapTranscodedHlsFiles(IEndpointRouteBuilder routes)
     {
         // Literal routes (playlist.m3u8, segment, segment.ts) win; any other name is checked against the served names.
-        routes.MapGet("/hls/{streamId}/{file}", (HttpContext context, string streamId, string file, TranscodedHlsOutput output)
-            => output.ServeFileAsync(context, streamId, file));
+        // A plain request delegate (Api/PlainRoutes).
+        routes.MapGet("/hls/{streamId}/{file}", context => context.Service<TranscodedHlsOutput>().ServeFileAsync(context, context.RouteValue("streamId"), context.RouteValue("file")));
         return routes;
     }
 
