@@ -1,6 +1,8 @@
 # syntax=docker/dockerfile:1
 # M3uProxy.Edge: one Native AOT binary on Debian slim, with ffmpeg (transcoding, silence detection)
-# and the VA-API drivers, running as a non-root user (uid 10001); for linux/amd64 and linux/arm64.
+# and on amd64 the Intel and AMD VA-API drivers and the QSV runtime, running as a non-root user
+# (uid 10001); for linux/amd64 and linux/arm64. NVENC needs nothing in the image (the NVIDIA
+# Container Toolkit mounts the driver's libraries).
 #
 # Two ways to build it, both producing the same final stage:
 #
@@ -53,11 +55,25 @@ FROM ${BINARY_FROM} AS binary
 
 FROM ${BASE_IMAGE} AS final
 ARG TARGETARCH
-# ffmpeg (with VA-API/QSV), the VA drivers (Intel iHD on amd64, Mesa for AMD), CA roots for HTTPS
-# upstreams, curl for the health check; a fixed non-root uid that a host can grant /dev/dri to.
-RUN apt-get update \
-    && drivers="mesa-va-drivers" \
-    && if [ "$TARGETARCH" = amd64 ]; then drivers="$drivers intel-media-va-driver"; fi \
+# Mesa's VA-API drivers (AMD radeonsi, r600) and Mesa's LLVM, ~200 MB of the image: yes by default on
+# amd64 (AMD APUs and cards); no on arm64, whose boards (Raspberry Pi, NAS SoCs) have no VA-API encoder.
+ARG MESA_VAAPI=
+# ffmpeg (with VA-API/QSV/NVENC), the VA drivers (Intel iHD, the QSV runtime for Intel Gen12+ and Mesa
+# for AMD, on amd64), CA roots for HTTPS upstreams, curl for the health check; a fixed non-root uid
+# that a host can grant /dev/dri to. dpkg leaves out, as the slim base does with docs and locales,
+# data no ffmpeg the proxy starts reads (X keyboard maps and compose tables, the MIME database, fonts
+# for drawtext/subtitles, which transcoding templates refuse, the sofalizer's HRTFs); with
+# MESA_VAAPI=no also Mesa's libraries and LLVM, which ffmpeg never links (libgbm and libGL load them
+# only for GL and GBM), so apt still sees the packages installed and the files are never written.
+RUN mesa=${MESA_VAAPI:-$([ "$TARGETARCH" = amd64 ] && echo yes || echo no)} \
+    && case "$mesa" in yes|no) ;; *) echo "MESA_VAAPI must be yes or no, not $mesa" >&2; exit 1 ;; esac \
+    && excluded="/usr/share/X11/xkb/* /usr/share/X11/locale/* /usr/share/mime/packages/* /usr/share/fonts/* /usr/share/libmysofa/*" \
+    && if [ "$mesa" = no ]; then excluded="$excluded /usr/lib/*/libgallium-* /usr/lib/*/libLLVM* /usr/lib/llvm-*/* /usr/lib/*/libz3.so* /usr/lib/*/dri/*_dri.so /usr/lib/*/gbm/* /usr/lib/*/libGLX_mesa.so* /usr/lib/*/libEGL_mesa.so* /usr/share/drirc.d/*"; fi \
+    && set -f && for path in $excluded; do echo "path-exclude $path"; done >/etc/dpkg/dpkg.cfg.d/m3u-proxy-edge && set +f \
+    && drivers="" \
+    && if [ "$mesa" = yes ]; then drivers="mesa-va-drivers"; fi \
+    && if [ "$TARGETARCH" = amd64 ]; then drivers="$drivers intel-media-va-driver libmfx-gen1.2"; fi \
+    && apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ffmpeg ca-certificates curl $drivers \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --user-group --groups video --no-create-home --home-dir /app --shell /usr/sbin/nologin m3uproxy

@@ -37,6 +37,11 @@ else
   check '^FROM \$\{BINARY_FROM\} AS binary' "a binary stage chosen by BINARY_FROM"
   check 'apt-get install .*ffmpeg' "ffmpeg in the final image"
   check 'apt-get install .*ca-certificates' "CA certificates for HTTPS upstreams"
+  check 'apt-get install -y --no-install-recommends ffmpeg' "ffmpeg installed without recommends"
+  # What the hardware probe (NVENC → QSV → VAAPI) needs on amd64: the iHD driver, the QSV runtime, Mesa for AMD.
+  check 'TARGETARCH" = amd64.*intel-media-va-driver libmfx-gen1\.2' "the Intel VA driver and the QSV runtime on amd64"
+  check 'drivers="mesa-va-drivers"' "Mesa's VA drivers (AMD) when MESA_VAAPI is yes"
+  check 'path-exclude' "dpkg excludes for what no ffmpeg the proxy starts reads"
   check 'rm -rf /var/lib/apt/lists' "apt lists removed"
   check 'useradd .*--uid 10001' "a system user with a fixed uid"
   check '^USER 10001' "USER 10001 (non-root)"
