@@ -6,10 +6,12 @@ namespace M3uProxy.Edge.Api;
 /// Routes mapped as plain <see cref="RequestDelegate"/>s: the handler takes what it needs from the
 /// <see cref="HttpContext"/> (services, route values, query) and answers with an <see cref="IResult"/>.
 /// A handler mapped as a <c>Delegate</c> gets the request delegate generator's parameter binding,
-/// endpoint-filter pipeline and endpoint metadata compiled into the binary, route by route; the
-/// management API, the pages and the broadcast files need none of it (docs/performance.md, "Size
-/// per feature"). The routes that serve a stream's bytes (<c>/stream</c>, <c>/hls</c>, the cluster's)
-/// keep the generator. The OpenAPI document is made from the notes in the tests (OpenApiNotes).
+/// endpoint-filter pipeline and endpoint metadata compiled into the binary, route by route; our
+/// routes need none of it (docs/performance.md, "Size per feature"), and with no route left to it,
+/// its shared code goes too (the csproj turns the generator off, so a new <c>Delegate</c> route fails
+/// the build). The routes that serve a stream's bytes (<c>/stream</c>, <c>/hls</c>, the cluster's) use
+/// only <see cref="Service{T}"/> and <see cref="RouteValue"/> and call their handlers with what the
+/// generator bound. The OpenAPI document is made from the notes in the tests (OpenApiNotes).
 /// </summary>
 internal static class PlainRoutes
 {
