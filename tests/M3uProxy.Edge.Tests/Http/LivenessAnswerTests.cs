@@ -60,16 +60,24 @@ public sealed class LivenessAnswerTests
         Assert.True(counted, "GET /livez, /m3u-proxy/LIVEZ and /livez/ were not all counted under http_route=\"/livez\"");
     }
 
-    /// <summary>Wraps the whole pipeline and records, per path, the endpoint routing chose (or none).</summary>
+    /// <summary>
+    /// Wraps the whole pipeline and records, per path, the endpoint routing chose (or none) as the
+    /// response starts: Kestrel sends on the writing thread, so the client can hold the whole answer
+    /// before the pipeline returns.
+    /// </summary>
     private sealed class EndpointRecorder(ConcurrentDictionary<string, string> endpoints) : IStartupFilter
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
-            app.Use(async (context, inner) =>
+            app.Use((context, inner) =>
             {
                 var path = context.Request.Path.Value ?? "";
-                await inner(context);
-                endpoints[path] = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "none";
+                context.Response.OnStarting(() =>
+                {
+                    endpoints[path] = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "none";
+                    return Task.CompletedTask;
+                });
+                return inner(context);
             });
             next(app);
         };
