@@ -135,17 +135,9 @@ internal static class ClusterRelayEndpoints
 
                     buffer.Advance(reader, data.Length);
                     stream.Touch(time.GetUtcNow());
-                    var flushing = writer.FlushAsync(cancellationToken);
-                    var sendWaited = !flushing.IsCompleted;
-                    if ((await flushing).IsCompleted)
+                    if ((await writer.FlushAsync(cancellationToken)).IsCompleted)
                     {
                         return;
-                    }
-
-                    if (!sendWaited && buffer.Published > reader.Position)
-                    {
-                        // Nothing waited: give the thread back before the next chunk (EdgeApp.SendOnTheFlushingThread).
-                        await Task.Yield();
                     }
 
                     break;

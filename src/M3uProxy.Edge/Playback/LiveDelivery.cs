@@ -113,7 +113,7 @@ internal sealed partial class LiveDelivery
         }
     }
 
-    internal async Task CopyToViewerAsync(HttpContext context, FanOutBuffer buffer, FanOutReader reader, StreamRecord stream, ClientRecord client, CancellationToken cancellationToken)
+    private async Task CopyToViewerAsync(HttpContext context, FanOutBuffer buffer, FanOutReader reader, StreamRecord stream, ClientRecord client, CancellationToken cancellationToken)
     {
         var writer = context.Response.BodyWriter;
         var served = new ServedBytes(client, stream, _metrics, _time);
@@ -136,20 +136,12 @@ internal sealed partial class LiveDelivery
 
                         buffer.Advance(reader, data.Length);
                         progress.Begin();
-                        var flushing = writer.FlushAsync(cancellationToken);
-                        var sendWaited = !flushing.IsCompleted;
-                        var flush = await flushing;
+                        var flush = await writer.FlushAsync(cancellationToken);
                         progress.End();
                         served.Add(data.Length);
                         if (flush.IsCompleted || flush.IsCanceled)
                         {
                             return;
-                        }
-
-                        if (!sendWaited && buffer.Published > reader.Position)
-                        {
-                            // Nothing waited: give the thread back before the next chunk (EdgeApp.SendOnTheFlushingThread).
-                            await Task.Yield();
                         }
 
                         break;

@@ -22,15 +22,13 @@ internal static class BodyCopier
         byte[]? buffer = null;
         long copied = 0;
         var reading = true;
-        var writeWaited = true;
         try
         {
             while (true)
             {
                 reading = true;
                 var waiting = input.ReadAsync(Memory<byte>.Empty, cancellationToken);
-                var inputReady = waiting.IsCompletedSuccessfully;
-                if (!inputReady && buffer is not null)
+                if (!waiting.IsCompletedSuccessfully && buffer is not null)
                 {
                     // Nothing to read yet: hold no buffer while the upstream is idle.
                     ArrayPool<byte>.Shared.Return(buffer);
@@ -38,12 +36,6 @@ internal static class BodyCopier
                 }
 
                 await waiting;
-                if (inputReady && !writeWaited)
-                {
-                    // Nothing waited: give the thread back before the next chunk (EdgeApp.SendOnTheFlushingThread).
-                    await Task.Yield();
-                }
-
                 buffer ??= ArrayPool<byte>.Shared.Rent(BufferSize);
                 var read = await input.ReadAsync(buffer, cancellationToken);
                 if (read == 0)
@@ -53,9 +45,7 @@ internal static class BodyCopier
 
                 reading = false;
                 progress?.Begin();
-                var writing = output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                writeWaited = !writing.IsCompleted;
-                await writing;
+                await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                 progress?.End();
                 copied += read;
                 served.Add(read);

@@ -131,7 +131,20 @@ public sealed class LoneReaderTests
         return (id, result);
     }
 
-    private static void WriteChunk(FanOutBuffer buffer) => FanOutWrites.Write(buffer, _payload);
+    private static void WriteChunk(FanOutBuffer buffer)
+    {
+        var written = 0;
+        while (written < _payload.Length)
+        {
+            var pending = buffer.GetWriteMemoryAsync(CancellationToken.None);
+            Assert.True(pending.IsCompletedSuccessfully);
+            var memory = pending.Result;
+            var count = Math.Min(memory.Length, _payload.Length - written);
+            _payload.AsSpan(written, count).CopyTo(memory.Span);
+            buffer.Commit(memory, count);
+            written += count;
+        }
+    }
 
     /// <summary>A reader's copy loop as a viewer's (no socket): records the threads it ran on after each wake-up.</summary>
     private sealed class Copier(FanOutBuffer buffer, FanOutReader reader)
