@@ -1,3 +1,5 @@
+using M3uProxy.Edge.Api;
+
 namespace M3uProxy.Edge.Pages;
 
 /// <summary>
@@ -13,16 +15,14 @@ internal static class PageEndpoints
     public static IEndpointRouteBuilder MapDocsPages(this IEndpointRouteBuilder routes)
     {
         // Plain request delegates: no generated parameter binding for routes that need none (Api/PlainRoutes).
-        routes.MapGet("/docs", context => EmbeddedPages.WriteAsync(context.Response, PagesOf(context).Docs, EmbeddedPages.Html));
-        routes.MapGet("/openapi.json", context => EmbeddedPages.WriteAsync(context.Response, PagesOf(context).OpenApi, EmbeddedPages.Json));
+        routes.MapGet("/docs", context => EmbeddedPages.WriteAsync(context.Response, context.Service<EmbeddedPages>().Docs, EmbeddedPages.Html));
+        routes.MapGet("/openapi.json", context => EmbeddedPages.WriteAsync(context.Response, context.Service<EmbeddedPages>().OpenApi, EmbeddedPages.Json));
         return routes;
     }
 
     public static IEndpointRouteBuilder MapDashboardPage(this IEndpointRouteBuilder management)
     {
-        management.MapGet("/dashboard", context => EmbeddedPages.WriteAsync(context.Response, PagesOf(context).Dashboard, EmbeddedPages.Html));
+        management.MapGet("/dashboard", context => EmbeddedPages.WriteAsync(context.Response, context.Service<EmbeddedPages>().Dashboard, EmbeddedPages.Html));
         return management;
     }
-
-    private static EmbeddedPages PagesOf(HttpContext context) => context.RequestServices.GetRequiredService<EmbeddedPages>();
 }
