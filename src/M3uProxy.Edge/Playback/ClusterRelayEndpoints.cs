@@ -6,6 +6,7 @@ using M3uProxy.Edge.FanOut;
 using M3uProxy.Edge.Http;
 using M3uProxy.Edge.Lifecycle;
 using M3uProxy.Edge.Streams;
+using M3uProxy.Edge.Upstream;
 
 namespace M3uProxy.Edge.Playback;
 
@@ -138,6 +139,11 @@ internal static class ClusterRelayEndpoints
                     if ((await writer.FlushAsync(cancellationToken)).IsCompleted)
                     {
                         return;
+                    }
+
+                    if (CopyTurn.Sent(data.Length))
+                    {
+                        await Task.Yield();
                     }
 
                     break;

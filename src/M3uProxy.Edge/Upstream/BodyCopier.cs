@@ -49,6 +49,10 @@ internal static class BodyCopier
                 progress?.End();
                 copied += read;
                 served.Add(read);
+                if (CopyTurn.Sent(read))
+                {
+                    await Task.Yield();
+                }
             }
         }
         catch (Exception exception)

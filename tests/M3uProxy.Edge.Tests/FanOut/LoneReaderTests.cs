@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using M3uProxy.Edge.FanOut;
 using M3uProxy.Edge.Testing;
+using M3uProxy.Edge.Tests.Infrastructure;
 
 namespace M3uProxy.Edge.Tests.FanOut;
 
@@ -105,46 +106,9 @@ public sealed class LoneReaderTests
 
     /// <summary>Runs <paramref name="work"/> on a new thread (never a pool thread); returns that thread's id and the result.</summary>
     private static (int Thread, long Result) OnOwnThread(Func<long> work)
-    {
-        var id = 0;
-        long result = 0;
-        Exception? failure = null;
-        var thread = new Thread(() =>
-        {
-            id = Environment.CurrentManagedThreadId;
-            try
-            {
-                result = work();
-            }
-            catch (Exception exception)
-            {
-                failure = exception;
-            }
-        });
-        thread.Start();
-        thread.Join();
-        if (failure is not null)
-        {
-            throw new InvalidOperationException("the thread failed", failure);
-        }
+        => OwnThread.Run(() => (Environment.CurrentManagedThreadId, work()));
 
-        return (id, result);
-    }
-
-    private static void WriteChunk(FanOutBuffer buffer)
-    {
-        var written = 0;
-        while (written < _payload.Length)
-        {
-            var pending = buffer.GetWriteMemoryAsync(CancellationToken.None);
-            Assert.True(pending.IsCompletedSuccessfully);
-            var memory = pending.Result;
-            var count = Math.Min(memory.Length, _payload.Length - written);
-            _payload.AsSpan(written, count).CopyTo(memory.Span);
-            buffer.Commit(memory, count);
-            written += count;
-        }
-    }
+    private static void WriteChunk(FanOutBuffer buffer) => FanOutWrites.Write(buffer, _payload);
 
     /// <summary>A reader's copy loop as a viewer's (no socket): records the threads it ran on after each wake-up.</summary>
     private sealed class Copier(FanOutBuffer buffer, FanOutReader reader)
