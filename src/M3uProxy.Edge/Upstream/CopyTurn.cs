@@ -9,17 +9,17 @@ namespace M3uProxy.Edge.Upstream;
 /// first byte (measured). So a thread that has sent <see cref="TurnBytes"/> since it last yielded
 /// yields before it sends more (<c>await Task.Yield()</c>), whichever copy loops the bytes came from.
 /// Counted per thread, not per loop: a loop that catches up and waits may be woken again on the same
-/// thread. Bounded in bytes, not per chunk: a strict pre-buffer goes out in one or two turns, and a
-/// busy thread yields once per four chunks instead of once per chunk, each yield being a hand-over.
+/// thread, and a per-loop count never yielded there (0.5–1.8 s to a first byte, measured).
 /// </summary>
 internal static class CopyTurn
 {
     /// <summary>
-    /// What one turn may send. Larger turns cost fewer hand-overs but make a new connection wait
-    /// longer behind busy threads: at 200 downloads, 64 KiB / 256 KiB / 1 MiB turns gave 530–800 /
-    /// 650–830 / 690–830 MB/s and 140–410 / 290–390 / 450–770 ms to a first byte (docs/performance.md).
+    /// What one turn may send: about two fan-out chunks or one body read. Larger turns make a new
+    /// connection wait longer behind busy threads and bought no speed: at 200 downloads, 64 KiB and
+    /// 256 KiB turns gave 731–782 and 569–740 MB/s, 139–165 and 289–301 ms to a first byte (p50;
+    /// docs/performance.md, "Fifth quiet run").
     /// </summary>
-    public const int TurnBytes = 256 * 1024;
+    public const int TurnBytes = 64 * 1024;
 
     [ThreadStatic]
     private static long _sent;

@@ -17,11 +17,10 @@ namespace M3uProxy.Edge.Tests.Playback;
 /// <summary>
 /// Kestrel sends on the flushing thread (EdgeApp), so a write to a fast socket never waits; a copy loop
 /// whose input is always ready must still give its thread back, or 200 downloads keep 200 thread-pool
-/// threads and new connections wait seconds for one — but not after every chunk, so that a join burst
-/// or a strict pre-buffer goes out in few turns. Here neither the input (a full buffer, a memory stream)
-/// nor the output (a memory sink) ever waits, and the copy runs on a context that holds what it posts:
-/// without the yield each copy would run to its end inside the call; with a yield per chunk it would
-/// return after 64 KiB.
+/// threads and new connections wait seconds for one — once per turn of bytes, not per fan-out chunk.
+/// Here neither the input (a full buffer, a memory stream) nor the output (a memory sink) ever waits,
+/// and the copy runs on a context that holds what it posts: without the yield each copy would run to
+/// its end inside the call; a viewer yielding per chunk would return before a turn's bytes were sent.
 /// </summary>
 public sealed class CopyTurnTests : IDisposable
 {
