@@ -15,9 +15,9 @@ internal static class CopyTurn
 {
     /// <summary>
     /// What one turn may send: about two fan-out chunks or one body read. Larger turns make a new
-    /// connection wait longer behind busy threads and bought no speed: at 200 downloads, 64 KiB and
-    /// 256 KiB turns gave 731–782 and 569–740 MB/s, 139–165 and 289–301 ms to a first byte (p50;
-    /// docs/performance.md, "Fifth quiet run").
+    /// connection wait longer behind busy threads and bought no measurable speed: at 200 downloads,
+    /// 64 KiB / 256 KiB / 1 MiB turns gave a first byte in 168 / 287–391 / 446–770 ms (p50; the
+    /// 64 KiB median of ten runs; docs/performance.md, "Fifth quiet run").
     /// </summary>
     public const int TurnBytes = 64 * 1024;
 
