@@ -21,7 +21,6 @@ using M3uProxy.Edge.Upstream;
 using M3uProxy.Edge.Webhooks;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 
 namespace M3uProxy.Edge.Hosting;
 
@@ -42,7 +41,6 @@ internal static class EdgeApp
         // Settings were read and validated already; nothing else may reinterpret the environment.
         builder.Configuration.Sources.Clear();
         builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, settings));
-        SendOnTheFlushingThread(builder.Services);
         var started = new StrongBox<bool>();
         ConfigureLogging(builder.Logging, settings, started);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownDrain.HostShutdownTimeout(settings));
@@ -66,21 +64,6 @@ internal static class EdgeApp
         app.Services.StartTranscoding(app.Lifetime);
         return app;
     }
-
-    /// <summary>
-    /// Kestrel sends a flushed response on the thread that flushes instead of queueing the send, so a
-    /// response pipe holds bytes only while the socket is full, not until a queued send gets a thread:
-    /// 61 → 16 kB per viewer at 1,000 live viewers, −25 % RSS at 200 downloads (docs/performance.md,
-    /// "Fourth quiet run"). "Unsafe" means our code runs on the thread that took the socket event; the
-    /// runtime still hands socket events to the thread pool (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS
-    /// stays unset), so nothing runs on the epoll thread. The cost: a write seldom waits any more, so a
-    /// copy loop whose input is always ready (a download from a fast origin) would keep its thread for the
-    /// whole response and starve new connections (2–6 s to the first byte at 200 downloads, measured).
-    /// Every copy loop to a response therefore gives its thread back once the thread has sent a turn's bytes
-    /// (<see cref="Upstream.CopyTurn"/>: LiveDelivery, ClusterRelayEndpoints, BodyCopier).
-    /// </summary>
-    private static void SendOnTheFlushingThread(IServiceCollection services)
-        => services.Configure<SocketTransportOptions>(sockets => sockets.UnsafePreferInlineScheduling = true);
 
     private static void ConfigureKestrel(KestrelServerOptions kestrel, ProxySettings settings)
     {

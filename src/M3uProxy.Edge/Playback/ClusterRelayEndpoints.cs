@@ -6,7 +6,6 @@ using M3uProxy.Edge.FanOut;
 using M3uProxy.Edge.Http;
 using M3uProxy.Edge.Lifecycle;
 using M3uProxy.Edge.Streams;
-using M3uProxy.Edge.Upstream;
 
 namespace M3uProxy.Edge.Playback;
 
@@ -139,11 +138,6 @@ internal static class ClusterRelayEndpoints
                     if ((await writer.FlushAsync(cancellationToken)).IsCompleted)
                     {
                         return;
-                    }
-
-                    if (CopyTurn.Sent(data.Length))
-                    {
-                        await Task.Yield();
                     }
 
                     break;

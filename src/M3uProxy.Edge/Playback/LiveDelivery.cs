@@ -5,7 +5,6 @@ using M3uProxy.Edge.FanOut;
 using M3uProxy.Edge.Http;
 using M3uProxy.Edge.Metrics;
 using M3uProxy.Edge.Streams;
-using M3uProxy.Edge.Upstream;
 
 namespace M3uProxy.Edge.Playback;
 
@@ -114,7 +113,7 @@ internal sealed partial class LiveDelivery
         }
     }
 
-    internal async Task CopyToViewerAsync(HttpContext context, FanOutBuffer buffer, FanOutReader reader, StreamRecord stream, ClientRecord client, CancellationToken cancellationToken)
+    private async Task CopyToViewerAsync(HttpContext context, FanOutBuffer buffer, FanOutReader reader, StreamRecord stream, ClientRecord client, CancellationToken cancellationToken)
     {
         var writer = context.Response.BodyWriter;
         var served = new ServedBytes(client, stream, _metrics, _time);
@@ -143,11 +142,6 @@ internal sealed partial class LiveDelivery
                         if (flush.IsCompleted || flush.IsCanceled)
                         {
                             return;
-                        }
-
-                        if (CopyTurn.Sent(data.Length))
-                        {
-                            await Task.Yield();
                         }
 
                         break;

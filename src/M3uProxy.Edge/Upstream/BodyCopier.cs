@@ -49,10 +49,6 @@ internal static class BodyCopier
                 progress?.End();
                 copied += read;
                 served.Add(read);
-                if (CopyTurn.Sent(read))
-                {
-                    await Task.Yield();
-                }
             }
         }
         catch (Exception exception)
