@@ -1,0 +1,133 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using M3uProxy.Edge.Testing;
+using M3uProxy.Edge.Tests.Infrastructure;
+
+namespace M3uProxy.Edge.Tests.Playback;
+
+/// <summary>
+/// The allocation budget of a download end to end: upstream socket → fan-out → Kestrel → client
+/// socket, in the proxy as it is hosted (Kestrel, its block pool, HttpClient). The origin and the
+/// client are plain sockets on threads of their own, which allocate nothing per read or write, so
+/// what the process allocates for each extra 64 KiB is the proxy's. With 4 KiB Kestrel blocks a
+/// 64 KiB send spanned sixteen buffers and the runtime's sendmsg allocated an IOVector[] and a
+/// GCHandle[] for each (≈ 400 B per chunk); 16 KiB blocks keep it to four, pinned on the stack.
+/// </summary>
+[Collection(StreamingTests.Name)]
+public sealed class DownloadAllocationTests
+{
+    /// <summary>What the proxy may allocate per extra 64 KiB it forwards (thread-pool scheduling, mostly).</summary>
+    private const long BudgetBytesPer64KiB = 150;
+
+    private static readonly byte[] _media = TsPacketFactory.Create(64 * 1024 * 1024 / 188);
+
+    [Fact]
+    public async Task ADownload_AllocatesAlmostNothingPerChunk()
+    {
+        using var origin = new SocketOrigin(_media);
+        await using var proxy = await ProxyHost.StartAsync();
+
+        await DownloadAsync(proxy, origin, 8 * 1024 * 1024); // warm-up: JIT, pools, connections
+        var small = await LeastOfAsync(proxy, origin, 8 * 1024 * 1024);
+        var large = await LeastOfAsync(proxy, origin, _media.Length);
+
+        var perChunk = (large.Allocated - small.Allocated) * 65_536 / (large.Received - small.Received);
+        TestContext.Current.TestOutputHelper?.WriteLine($"{small.Received} B: {small.Allocated} B allocated; {large.Received} B: {large.Allocated} B; {perChunk} B per extra 64 KiB");
+        Assert.True(large.Received >= _media.Length, $"received {large.Received} of {_media.Length} B");
+        Assert.True(perChunk <= BudgetBytesPer64KiB, $"{perChunk} B allocated per 64 KiB forwarded");
+    }
+
+    /// <summary>The least of three downloads: what one allocates besides its bytes varies (timers, the first request of a kind).</summary>
+    private static async Task<(long Received, long Allocated)> LeastOfAsync(ProxyHost proxy, SocketOrigin origin, int length)
+    {
+        var runs = new List<(long Received, long Allocated)>();
+        for (var i = 0; i < 3; i++)
+        {
+            runs.Add(await DownloadAsync(proxy, origin, length));
+        }
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"{length} B: {string.Join(", ", runs.Select(r => r.Allocated))} B allocated");
+        return runs.MinBy(r => r.Allocated);
+    }
+
+    private static async Task<(long Received, long Allocated)> DownloadAsync(ProxyHost proxy, SocketOrigin origin, int length)
+    {
+        var url = new Uri(await proxy.StreamUrlAsync(origin.Url(length)));
+        GC.Collect();
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        var received = await Task.Factory.StartNew(() => ReadToEnd(url), TaskCreationOptions.LongRunning);
+        return (received, GC.GetTotalAllocatedBytes(precise: true) - before);
+    }
+
+    /// <summary>A GET with <c>Connection: close</c>; counts what arrives (headers and chunk framing too) until the proxy closes.</summary>
+    private static long ReadToEnd(Uri url)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 30_000 };
+        socket.Connect(IPAddress.Loopback, url.Port);
+        socket.Send(Encoding.ASCII.GetBytes($"GET {url.PathAndQuery} HTTP/1.1\r\nHost: {url.Authority}\r\nUser-Agent: VLC/3.0\r\nConnection: close\r\n\r\n"));
+        var buffer = new byte[256 * 1024];
+        long total = 0;
+        int read;
+        while ((read = socket.Receive(buffer)) > 0)
+        {
+            total += read;
+        }
+
+        return total;
+    }
+
+    /// <summary>Answers every GET with the first N bytes of the media (N from the path: <c>/N.ts</c>) from one thread, with blocking sends.</summary>
+    private sealed class SocketOrigin : IDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly byte[] _media;
+        private readonly Thread _thread;
+
+        public SocketOrigin(byte[] media)
+        {
+            _media = media;
+            _listener.Start();
+            _thread = new Thread(Serve) { IsBackground = true };
+            _thread.Start();
+        }
+
+        public string Url(int length) => $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/{length}.ts";
+
+        public void Dispose() => _listener.Stop();
+
+        private void Serve()
+        {
+            var request = new byte[8192];
+            while (true)
+            {
+                Socket client;
+                try
+                {
+                    client = _listener.AcceptSocket();
+                }
+                catch (SocketException)
+                {
+                    return; // stopped
+                }
+
+                using (client)
+                {
+                    try
+                    {
+                        var head = Encoding.ASCII.GetString(request, 0, client.Receive(request));
+                        var path = head.Split(' ')[1];
+                        var length = int.Parse(path.AsSpan(1, path.IndexOf('.', StringComparison.Ordinal) - 1), System.Globalization.CultureInfo.InvariantCulture);
+                        client.Send(Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: video/mp2t\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n"));
+                        client.Send(_media, 0, length, SocketFlags.None);
+                        client.Shutdown(SocketShutdown.Send);
+                    }
+                    catch (SocketException)
+                    {
+                        // The proxy hung up first: serve the next one.
+                    }
+                }
+            }
+        }
+    }
+}
