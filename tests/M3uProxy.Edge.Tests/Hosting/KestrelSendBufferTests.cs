@@ -49,6 +49,11 @@ public sealed class KestrelSendBufferTests
             var blocksPerViewer = ((FanOutBuffer.ChunkSize + (KestrelSendPipe / 2)) / ReleasingBlockPool.BlockSize) + 1;
             Assert.True(held > 0, "the stalled viewers' pipes hold nothing: the test did not stall them");
             Assert.True(held <= Viewers * blocksPerViewer * ReleasingBlockPool.BlockSize, $"{Viewers} stalled viewers hold {held / 1024} KiB in Kestrel's buffers");
+
+            // /metrics shows them (the scrape's own connection may add a block).
+            var metrics = await proxy.Client.GetStringAsync("metrics", TestContext.Current.CancellationToken);
+            var shown = metrics.Split('\n').Single(l => l.StartsWith("m3u_proxy_connection_buffers_memory_bytes ", StringComparison.Ordinal));
+            Assert.InRange(long.Parse(shown.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture), held, before + held + (4 * ReleasingBlockPool.BlockSize));
         }
         finally
         {

@@ -120,6 +120,8 @@ public sealed partial class MetricsEndpointTests
             Assert.NotNull(Value(text, "m3u_proxy_fanout_lag_bytes"));
             Assert.True(Value(text, "m3u_proxy_fanout_memory_bytes") >= 65_424, text); // at least the chunk the viewer reads
             Assert.Equal(0, Value(text, "m3u_proxy_fanout_memory_cuts_total"));
+            Assert.NotNull(Value(text, "m3u_proxy_connection_buffers_memory_bytes"));
+            Assert.NotNull(Value(text, "m3u_proxy_connection_buffers_free_bytes"));
 
             var (_, performance, _) = await proxy.GetAsync("stats/performance");
             Assert.Equal(1, (int?)performance!["connection_pool"]!["upstream_connections"]);
