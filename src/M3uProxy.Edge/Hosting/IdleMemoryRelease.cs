@@ -9,9 +9,11 @@ namespace M3uProxy.Edge.Hosting;
 /// one full, compacting collection that returns free memory to the system, and trims the native
 /// heap. An idle server GC otherwise never collects: the burst's garbage, its released buffers (old
 /// by then: only a full collection frees them) and the heap it grew into stay resident until the
-/// next busy moment. Only after two quiet seconds in a row (the
-/// pools have given back what the burst left), never under steady traffic that allocates little
-/// (nothing to give back), and at most once per <see cref="MinimumInterval"/>.
+/// next busy moment. Real work is a busy spell (allocation), buffers given back, or resident memory
+/// grown since the last collection: a burst served from pooled buffers allocates too little to
+/// count as busy on a loaded machine, yet leaves its buffers resident. Only after two quiet seconds
+/// in a row (the pools have given back what the burst left), never under steady traffic (no quiet
+/// seconds), and at most once per <see cref="MinimumInterval"/>.
 /// </summary>
 internal sealed partial class IdleMemoryRelease : BackgroundService
 {
@@ -21,7 +23,7 @@ internal sealed partial class IdleMemoryRelease : BackgroundService
     /// <summary>Allocation per second from which the process counts as busy.</summary>
     public const long BusyBytesPerSecond = 4 * 1024 * 1024;
 
-    /// <summary>Released buffers that make a collection worth its pause even without a busy spell.</summary>
+    /// <summary>Released buffers, or growth of resident memory, that make a collection worth its pause even without a busy spell.</summary>
     public const long WorthCollecting = 8 * 1024 * 1024;
 
     public static readonly TimeSpan MinimumInterval = TimeSpan.FromSeconds(10);
@@ -32,7 +34,10 @@ internal sealed partial class IdleMemoryRelease : BackgroundService
     private readonly FanOutMemory _chunks;
     private readonly TimeProvider _time;
     private readonly ILogger<IdleMemoryRelease> _logger;
+    private readonly Func<long> _allocatedBytes;
+    private readonly Func<long> _residentBytes;
     private long _released;
+    private long _residentAfterCollection;
     private long _lastAllocated;
     private long _allocatedAtCollection;
     private long _lastCollection;
@@ -40,11 +45,22 @@ internal sealed partial class IdleMemoryRelease : BackgroundService
     private bool _wasQuiet;
 
     public IdleMemoryRelease(ReleasingBlockPools pools, FanOutMemory chunks, TimeProvider time, ILogger<IdleMemoryRelease> logger)
+        : this(pools, chunks, time, logger, static () => GC.GetTotalAllocatedBytes(), static () => Environment.WorkingSet)
+    {
+    }
+
+    /// <summary>For tests: where the allocation count and the resident memory are read.</summary>
+    internal IdleMemoryRelease(ReleasingBlockPools pools, FanOutMemory chunks, TimeProvider time, ILogger<IdleMemoryRelease> logger, Func<long> allocatedBytes, Func<long> residentBytes)
     {
         _pools = pools;
         _chunks = chunks;
         _time = time;
         _logger = logger;
+        _allocatedBytes = allocatedBytes;
+        _residentBytes = residentBytes;
+        _lastAllocated = _allocatedAtCollection = allocatedBytes();
+        _lastCollection = _time.GetTimestamp();
+        _residentAfterCollection = residentBytes();
     }
 
     /// <summary>Full collections this service ran.</summary>
@@ -52,8 +68,6 @@ internal sealed partial class IdleMemoryRelease : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        _lastAllocated = _allocatedAtCollection = GC.GetTotalAllocatedBytes();
-        _lastCollection = _time.GetTimestamp();
         using var timer = new PeriodicTimer(_tick, _time);
         try
         {
@@ -68,31 +82,37 @@ internal sealed partial class IdleMemoryRelease : BackgroundService
         }
     }
 
-    /// <summary>One round: trim the pools, then collect if the process has gone quiet after a busy spell.</summary>
+    /// <summary>One round: trim the pools, then collect if the process has gone quiet after real work.</summary>
     internal void Tick()
     {
         _released += _pools.Trim();
-        var allocated = GC.GetTotalAllocatedBytes();
+        var allocated = _allocatedBytes();
         var rate = allocated - _lastAllocated;
         _lastAllocated = allocated;
         _busy |= rate >= BusyBytesPerSecond;
         var quiet = rate < QuietBytesPerSecond;
         var quietAgain = quiet && _wasQuiet;
         _wasQuiet = quiet;
-        if (!quietAgain || !(_busy || _released >= WorthCollecting) || _time.GetElapsedTime(_lastCollection) < MinimumInterval)
+        if (!quietAgain || _time.GetElapsedTime(_lastCollection) < MinimumInterval)
         {
             return;
         }
 
-        var before = Environment.WorkingSet;
+        var before = _residentBytes();
+        if (!_busy && _released < WorthCollecting && before - _residentAfterCollection < WorthCollecting)
+        {
+            return;
+        }
+
         _released += _chunks.ReleaseFree();
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         NativeHeap.Trim();
         Collections++;
-        Log.Collected(_logger, _released / (1024 * 1024), (allocated - _allocatedAtCollection) / (1024 * 1024), before / (1024 * 1024), Environment.WorkingSet / (1024 * 1024));
+        _residentAfterCollection = _residentBytes();
+        Log.Collected(_logger, _released / (1024 * 1024), (allocated - _allocatedAtCollection) / (1024 * 1024), before / (1024 * 1024), _residentAfterCollection / (1024 * 1024));
         _released = 0;
         _busy = false;
-        _allocatedAtCollection = _lastAllocated = GC.GetTotalAllocatedBytes();
+        _allocatedAtCollection = _lastAllocated = _allocatedBytes();
         _lastCollection = _time.GetTimestamp();
     }
 
