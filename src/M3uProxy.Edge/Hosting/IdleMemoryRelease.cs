@@ -118,7 +118,7 @@ internal sealed partial class IdleMemoryRelease : BackgroundService
 
     private static partial class Log
     {
-        [LoggerMessage(5, LogLevel.Debug, "Quiet after a busy spell ({Released} MiB of buffers released, {Allocated} MiB allocated): memory collected, resident {Before} → {After} MiB")]
+        [LoggerMessage(5, LogLevel.Debug, "Quiet after real work ({Released} MiB of buffers released, {Allocated} MiB allocated): memory collected, resident {Before} → {After} MiB")]
         public static partial void Collected(ILogger logger, long released, long allocated, long before, long after);
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json.Nodes;
 using M3uProxy.Edge.Testing;
 using M3uProxy.Edge.Tests.Infrastructure;
 
@@ -8,11 +9,12 @@ namespace M3uProxy.Edge.Tests.Playback;
 
 /// <summary>
 /// The allocation budget of a download end to end: upstream socket → fan-out → Kestrel → client
-/// socket, in the proxy as it is hosted (Kestrel, its block pool, HttpClient). The origin and the
-/// client are plain sockets on threads of their own, which allocate nothing per read or write, so
-/// what the process allocates for each extra 64 KiB is the proxy's. With 4 KiB Kestrel blocks a
-/// 64 KiB send spanned sixteen buffers and the runtime's sendmsg allocated an IOVector[] and a
-/// GCHandle[] for each (≈ 400 B per chunk); 16 KiB blocks keep it to four, pinned on the stack.
+/// socket, in the proxy as a process of its own (the build's app host: Kestrel, its block pool,
+/// HttpClient), its allocations read from its <c>/metrics</c>, so nothing else this test run does is
+/// counted (in-process, earlier tests' leftovers added 170 B per chunk to a full run). What the proxy
+/// allocates for each extra 64 KiB: with 4 KiB Kestrel blocks a 64 KiB send spanned sixteen buffers
+/// and the runtime's sendmsg allocated an IOVector[] and a GCHandle[] for each (≈ 800 B per chunk
+/// measured here); 16 KiB blocks keep it to four, pinned on the stack.
 /// </summary>
 [Collection(StreamingTests.Name)]
 public sealed class DownloadAllocationTests
@@ -20,8 +22,8 @@ public sealed class DownloadAllocationTests
     /// <summary>What the proxy may allocate per extra 64 KiB it forwards (thread-pool scheduling, mostly).</summary>
     private const long BudgetBytesPer64KiB = 150;
 
-    // 256 MiB against 8 MiB: what the process allocates besides the download varies by ±100 kB per run
-    // (timers, earlier tests' background work), under 30 B per chunk over this difference.
+    // 256 MiB against 8 MiB: what the proxy allocates besides the download (timers, the scrape) varies
+    // by ±100 kB per run, under 30 B per chunk over this difference.
     private const int LargeDownload = 256 * 1024 * 1024;
 
     private static readonly byte[] _media = TsPacketFactory.Create(16 * 1024 * 1024 / 188);
@@ -30,7 +32,8 @@ public sealed class DownloadAllocationTests
     public async Task ADownload_AllocatesAlmostNothingPerChunk()
     {
         using var origin = new SocketOrigin(_media);
-        await using var proxy = await ProxyHost.StartAsync();
+        await using var proxy = ChildProxy.Start(new Dictionary<string, string> { ["LOG_LEVEL"] = "WARNING" });
+        await proxy.WaitUntilUpAsync();
 
         await DownloadAsync(proxy, origin, 8 * 1024 * 1024); // warm-up: JIT, pools, connections
         var small = await LeastOfAsync(proxy, origin, 8 * 1024 * 1024);
@@ -43,7 +46,7 @@ public sealed class DownloadAllocationTests
     }
 
     /// <summary>The least of three downloads: what one allocates besides its bytes varies (timers, the first request of a kind).</summary>
-    private static async Task<(long Received, long Allocated)> LeastOfAsync(ProxyHost proxy, SocketOrigin origin, int length)
+    private static async Task<(long Received, long Allocated)> LeastOfAsync(ChildProxy proxy, SocketOrigin origin, int length)
     {
         var runs = new List<(long Received, long Allocated)>();
         for (var i = 0; i < 3; i++)
@@ -55,13 +58,23 @@ public sealed class DownloadAllocationTests
         return runs.MinBy(r => r.Allocated);
     }
 
-    private static async Task<(long Received, long Allocated)> DownloadAsync(ProxyHost proxy, SocketOrigin origin, int length)
+    private static async Task<(long Received, long Allocated)> DownloadAsync(ChildProxy proxy, SocketOrigin origin, int length)
     {
-        var url = new Uri(await proxy.StreamUrlAsync(origin.Url(length)));
-        GC.Collect();
-        var before = GC.GetTotalAllocatedBytes(precise: true);
+        using var create = await proxy.Client.PostAsync("streams", new StringContent($$"""{"url":"{{origin.Url(length)}}"}""", Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        var body = await create.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(create.IsSuccessStatusCode, body);
+        var url = new Uri(proxy.Client.BaseAddress!, "stream/" + (string)JsonNode.Parse(body)!["stream_id"]!);
+        var before = await AllocatedAsync(proxy);
         var received = await Task.Factory.StartNew(() => ReadToEnd(url), TaskCreationOptions.LongRunning);
-        return (received, GC.GetTotalAllocatedBytes(precise: true) - before);
+        return (received, await AllocatedAsync(proxy) - before);
+    }
+
+    /// <summary>What the proxy process has allocated since it started (its runtime's own count, on <c>/metrics</c>).</summary>
+    private static async Task<long> AllocatedAsync(ChildProxy proxy)
+    {
+        var metrics = await proxy.Client.GetStringAsync("metrics", TestContext.Current.CancellationToken);
+        var line = metrics.Split('\n').Single(l => l.StartsWith("dotnet_gc_heap_total_allocated_bytes_total ", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>A GET with <c>Connection: close</c>; counts what arrives (headers and chunk framing too) until the proxy closes.</summary>
