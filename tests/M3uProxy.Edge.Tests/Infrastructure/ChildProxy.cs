@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
 
 namespace M3uProxy.Edge.Tests.Infrastructure;
 
@@ -132,6 +134,15 @@ public sealed class ChildProxy : IAsyncDisposable
             Assert.False(_process.HasExited, "proxy exited: " + string.Join("\n", Lines));
             await Task.Delay(100, TestContext.Current.CancellationToken);
         }
+    }
+
+    /// <summary>Registers a stream of <paramref name="url"/> through the API; returns its id.</summary>
+    public async Task<string> CreateStreamAsync(string url)
+    {
+        using var create = await Client.PostAsync("streams", new StringContent($$"""{"url":"{{url}}"}""", Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        var body = await create.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(create.IsSuccessStatusCode, body);
+        return (string)JsonNode.Parse(body)!["stream_id"]!;
     }
 
     /// <summary>Waits (at most 30 s) for a console line that matches.</summary>

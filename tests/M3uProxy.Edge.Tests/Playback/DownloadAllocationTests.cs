@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.Json.Nodes;
 using M3uProxy.Edge.Testing;
 using M3uProxy.Edge.Tests.Infrastructure;
 
@@ -60,10 +59,7 @@ public sealed class DownloadAllocationTests
 
     private static async Task<(long Received, long Allocated)> DownloadAsync(ChildProxy proxy, SocketOrigin origin, int length)
     {
-        using var create = await proxy.Client.PostAsync("streams", new StringContent($$"""{"url":"{{origin.Url(length)}}"}""", Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
-        var body = await create.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        Assert.True(create.IsSuccessStatusCode, body);
-        var url = new Uri(proxy.Client.BaseAddress!, "stream/" + (string)JsonNode.Parse(body)!["stream_id"]!);
+        var url = new Uri(proxy.Client.BaseAddress!, "stream/" + await proxy.CreateStreamAsync(origin.Url(length)));
         var before = await AllocatedAsync(proxy);
         var received = await Task.Factory.StartNew(() => ReadToEnd(url), TaskCreationOptions.LongRunning);
         return (received, await AllocatedAsync(proxy) - before);

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json.Nodes;
 using M3uProxy.Edge.Testing;
 using M3uProxy.Edge.Tests.Infrastructure;
 
@@ -24,10 +22,7 @@ public sealed class ShortViewersMemoryTests
         {
             var path = $"/live/user/pass/{channel}.ts";
             origin.AddLive(path, TsPacketFactory.Create(20_000), 500_000);
-            using var create = await proxy.Client.PostAsync("streams", new StringContent($$"""{"url":"{{origin.Url(path)}}"}""", Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
-            var body = await create.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-            Assert.True(create.IsSuccessStatusCode, body);
-            ids.Add((string)JsonNode.Parse(body)!["stream_id"]!);
+            ids.Add(await proxy.CreateStreamAsync(origin.Url(path)));
         }
 
         return ids;
