@@ -105,6 +105,7 @@ internal sealed class ProxySettings
     [ConfigurationKeyName("LIVE_JOIN_BURST_BYTES")] public long LiveJoinBurstBytes { get; set; }
     [ConfigurationKeyName("LIVE_JOIN_AT_KEYFRAME")] public bool LiveJoinAtKeyframe { get; set; }
     [ConfigurationKeyName("LIVE_SLOW_CLIENT_POLICY")] public string LiveSlowClientPolicy { get; set; } = "";
+    [ConfigurationKeyName("LIVE_DIRECT_SEND")] public bool LiveDirectSend { get; set; }
     [ConfigurationKeyName("VIEWER_WRITE_TIMEOUT")] public double ViewerWriteTimeoutSeconds { get; set; }
     [ConfigurationKeyName("LIVE_LAST_VIEWER_GRACE")] public double LiveLastViewerGraceSeconds { get; set; }
     [ConfigurationKeyName("UPSTREAM_MAX_REDIRECTS")] public int UpstreamMaxRedirects { get; set; }

@@ -123,6 +123,7 @@ internal static class EdgeApp
         // Kestrel's buffers from pools that give memory back after a burst (issue #14).
         services.AddSingleton<ReleasingBlockPools>();
         services.AddSingleton<IMemoryPoolFactory<byte>>(sp => sp.GetRequiredService<ReleasingBlockPools>());
+        services.AddSingleton(sp => new DirectSendBuffers(sp.GetRequiredService<ReleasingBlockPools>().Create(DirectSendBuffers.BufferSize)));
         services.AddSingleton<IGaugeSet, ConnectionBufferGauges>();
         services.AddHostedService<IdleMemoryRelease>();
         services.AddSingleton(configuration);

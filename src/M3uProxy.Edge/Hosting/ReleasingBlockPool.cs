@@ -16,10 +16,11 @@ namespace M3uProxy.Edge.Hosting;
 /// 16 KiB, not Kestrel's 4 KiB: a send of a 64 KiB fan-out chunk spans four blocks instead of sixteen,
 /// and the runtime's <c>sendmsg</c> pins up to eight buffers with stack memory but allocates two arrays
 /// per send above that (an <c>IOVector[]</c> and a <c>GCHandle[]</c>: 400 bytes per chunk sent, measured).
+/// Direct live responses keep what a full socket refused in a pool of 64 KiB blocks (a fan-out chunk).
 /// </summary>
 internal sealed class ReleasingBlockPool : MemoryPool<byte>
 {
-    public const int BlockSize = 16 * 1024;
+    public const int KestrelBlockSize = 16 * 1024;
 
     /// <summary>Free blocks always kept (256 KiB), so a quiet server still answers without allocating.</summary>
     public const int Reserve = 16;
@@ -30,6 +31,14 @@ internal sealed class ReleasingBlockPool : MemoryPool<byte>
     private int _made;
     private int _released;
     private volatile bool _disposed;
+
+    public ReleasingBlockPool(int blockSize = KestrelBlockSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 1);
+        BlockSize = blockSize;
+    }
+
+    public int BlockSize { get; }
 
     public override int MaxBufferSize => BlockSize;
 
@@ -104,7 +113,7 @@ internal sealed class ReleasingBlockPool : MemoryPool<byte>
         public Block(ReleasingBlockPool pool)
         {
             _pool = pool;
-            Memory = GC.AllocateUninitializedArray<byte>(BlockSize);
+            Memory = GC.AllocateUninitializedArray<byte>(pool.BlockSize);
         }
 
         public Memory<byte> Memory { get; }

@@ -15,6 +15,9 @@ namespace M3uProxy.Edge.Playback;
 /// </summary>
 internal sealed partial class LiveDelivery
 {
+    /// <summary>How long a direct response that ended waits for its client to close the connection (it has read the whole body then).</summary>
+    private static readonly TimeSpan _endLinger = TimeSpan.FromSeconds(10);
+
     private readonly LiveChannelRegistry _channels;
     private readonly ViewerWatchdog _watchdog;
     private readonly TimeProvider _time;
@@ -26,7 +29,10 @@ internal sealed partial class LiveDelivery
 
     private readonly ProxyMetrics _metrics;
 
-    public LiveDelivery(LiveChannelRegistry channels, ViewerWatchdog watchdog, ProxySettings settings, TimeProvider time, ILogger<LiveDelivery> logger, ProxyMetrics metrics)
+    // Null when LIVE_DIRECT_SEND is off.
+    private readonly DirectSendBuffers? _directSend;
+
+    public LiveDelivery(LiveChannelRegistry channels, ViewerWatchdog watchdog, ProxySettings settings, TimeProvider time, ILogger<LiveDelivery> logger, ProxyMetrics metrics, DirectSendBuffers directSendBuffers)
     {
         _metrics = metrics;
         _channels = channels;
@@ -37,56 +43,86 @@ internal sealed partial class LiveDelivery
         _skipLaggards = settings.LiveSlowClientPolicy == "skip";
         _strictPrebufferBytes = settings.StrictLiveTsPrebufferSize;
         _strictPrebufferTimeout = TimeSpan.FromSeconds(settings.StrictLiveTsPrebufferTimeoutSeconds);
+        _directSend = settings.LiveDirectSend ? directSendBuffers : null;
     }
 
     public async Task ServeAsync(HttpContext context, StreamRecord stream, ClientRecord client, CancellationToken cancellationToken)
     {
-        var (channel, reader, programHeader) = _channels.Join(stream, client.Identity);
+        DirectChunkedResponse? direct = null;
         try
         {
-            var start = await channel.Started.WaitAsync(cancellationToken);
-            if (!start.Started && channel.Buffer.Published == 0)
+            var (channel, reader, programHeader) = _channels.Join(stream, client.Identity);
+            try
             {
-                await UpstreamErrorResult.WriteAsync(context.Response, start.Error);
-                return;
+                var start = await channel.Started.WaitAsync(cancellationToken);
+                if (!start.Started && channel.Buffer.Published == 0)
+                {
+                    await UpstreamErrorResult.WriteAsync(context.Response, start.Error);
+                    return;
+                }
+
+                var strict = stream.Definition.StrictLiveTs;
+                if (strict)
+                {
+                    await PrebufferAsync(channel.Buffer, reader, cancellationToken);
+                }
+
+                var url = stream.EffectiveUrl;
+                var contentType = MediaContentType.ForLiveStream(stream.Definition, url) ?? (channel.Buffer.IsTransportStream ? MediaContentType.MpegTs : MediaContentType.Fallback);
+                context.Response.StatusCode = StatusCodes.Status200OK;
+                PlaybackHeaders.Apply(context.Response, contentType, acceptRanges: false);
+                if (strict)
+                {
+                    context.Response.Headers.Connection = "keep-alive";
+                }
+
+                direct = _directSend is null ? null : DirectChunkedResponse.TryStart(context, _directSend);
+                if (direct is null)
+                {
+                    await context.Response.StartAsync(cancellationToken);
+                }
+
+                if (!programHeader.IsEmpty)
+                {
+                    // A keyframe join: the PAT and PMT first, so the player knows the program before the picture.
+                    if (direct is null)
+                    {
+                        context.Response.BodyWriter.Write(programHeader.Span);
+                    }
+                    else
+                    {
+                        direct.Write(programHeader);
+                    }
+
+                    client.AddBytes(programHeader.Length, _time.GetUtcNow());
+                    stream.AddBytes(programHeader.Length);
+                }
+
+                await CopyToViewerAsync(context, direct, channel.Buffer, reader, stream, client, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The viewer left, or the stream was removed.
+            }
+            finally
+            {
+                _channels.Leave(channel, reader, client.Identity);
+                if (reader.Skips > 0)
+                {
+                    Log.ViewerSkipped(_logger, client.ClientId, stream.Id, reader.Skips, reader.SkippedBytes);
+                }
             }
 
-            var strict = stream.Definition.StrictLiveTs;
-            if (strict)
+            if (direct is not null && !context.RequestAborted.IsCancellationRequested)
             {
-                await PrebufferAsync(channel.Buffer, reader, cancellationToken);
+                // The stream ended or was removed, or the viewer was cut for lagging: the body ends
+                // properly, as Kestrel ends its own responses.
+                await direct.EndAsync(_endLinger, context.RequestAborted);
             }
-
-            var url = stream.EffectiveUrl;
-            var contentType = MediaContentType.ForLiveStream(stream.Definition, url) ?? (channel.Buffer.IsTransportStream ? MediaContentType.MpegTs : MediaContentType.Fallback);
-            context.Response.StatusCode = StatusCodes.Status200OK;
-            PlaybackHeaders.Apply(context.Response, contentType, acceptRanges: false);
-            if (strict)
-            {
-                context.Response.Headers.Connection = "keep-alive";
-            }
-            await context.Response.StartAsync(cancellationToken);
-            if (!programHeader.IsEmpty)
-            {
-                // A keyframe join: the PAT and PMT first, so the player knows the program before the picture.
-                context.Response.BodyWriter.Write(programHeader.Span);
-                client.AddBytes(programHeader.Length, _time.GetUtcNow());
-                stream.AddBytes(programHeader.Length);
-            }
-
-            await CopyToViewerAsync(context, channel.Buffer, reader, stream, client, cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // The viewer left, or the stream was removed.
         }
         finally
         {
-            _channels.Leave(channel, reader, client.Identity);
-            if (reader.Skips > 0)
-            {
-                Log.ViewerSkipped(_logger, client.ClientId, stream.Id, reader.Skips, reader.SkippedBytes);
-            }
+            direct?.Dispose();
         }
     }
 
@@ -113,7 +149,7 @@ internal sealed partial class LiveDelivery
         }
     }
 
-    private async Task CopyToViewerAsync(HttpContext context, FanOutBuffer buffer, FanOutReader reader, StreamRecord stream, ClientRecord client, CancellationToken cancellationToken)
+    private async Task CopyToViewerAsync(HttpContext context, DirectChunkedResponse? direct, FanOutBuffer buffer, FanOutReader reader, StreamRecord stream, ClientRecord client, CancellationToken cancellationToken)
     {
         var writer = context.Response.BodyWriter;
         var served = new ServedBytes(client, stream, _metrics, _time);
@@ -125,7 +161,15 @@ internal sealed partial class LiveDelivery
                 switch (buffer.TryRead(reader, out var data))
                 {
                     case FanOutReadStatus.Data:
-                        writer.Write(data.Span);
+                        if (direct is null)
+                        {
+                            writer.Write(data.Span);
+                        }
+                        else
+                        {
+                            direct.Write(data);
+                        }
+
                         if (!buffer.IsIntact(reader.Position))
                         {
                             // Overtaken by the writer during the copy: never send a torn packet.
@@ -136,10 +180,11 @@ internal sealed partial class LiveDelivery
 
                         buffer.Advance(reader, data.Length);
                         progress.Begin();
-                        var flush = await writer.FlushAsync(cancellationToken);
+                        // A direct send under way finishes even when the stream is removed, so the body still ends between chunks.
+                        var open = direct is null ? IsOpen(await writer.FlushAsync(cancellationToken)) : await direct.FlushAsync(context.RequestAborted);
                         progress.End();
                         served.Add(data.Length);
-                        if (flush.IsCompleted || flush.IsCanceled)
+                        if (!open)
                         {
                             return;
                         }
@@ -162,6 +207,8 @@ internal sealed partial class LiveDelivery
             _watchdog.Forget(progress);
         }
     }
+
+    private static bool IsOpen(System.IO.Pipelines.FlushResult flush) => !flush.IsCompleted && !flush.IsCanceled;
 
     private static partial class Log
     {

@@ -14,14 +14,14 @@ public sealed class ReleasingBlockPoolTests
     {
         using var pool = new ReleasingBlockPool();
         var block = pool.Rent();
-        Assert.Equal(ReleasingBlockPool.BlockSize, block.Memory.Length);
+        Assert.Equal(ReleasingBlockPool.KestrelBlockSize, block.Memory.Length);
         var array = System.Runtime.InteropServices.MemoryMarshal.TryGetArray<byte>(block.Memory, out var segment) ? segment.Array : null;
         block.Dispose();
 
         var again = pool.Rent();
         Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray<byte>(again.Memory, out var second));
         Assert.Same(array, second.Array);
-        Assert.Throws<ArgumentOutOfRangeException>(() => pool.Rent(ReleasingBlockPool.BlockSize + 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => pool.Rent(ReleasingBlockPool.KestrelBlockSize + 1));
     }
 
     [Fact]
@@ -37,7 +37,7 @@ public sealed class ReleasingBlockPoolTests
         Assert.Equal(1_000, pool.FreeBlocks);
 
         // A quiet period: everything above the reserve goes.
-        Assert.Equal((1_000 - ReleasingBlockPool.Reserve) * (long)ReleasingBlockPool.BlockSize, pool.Trim());
+        Assert.Equal((1_000 - ReleasingBlockPool.Reserve) * (long)ReleasingBlockPool.KestrelBlockSize, pool.Trim());
         Assert.Equal(ReleasingBlockPool.Reserve, pool.FreeBlocks);
         Assert.Equal(0, pool.Trim());
     }
