@@ -159,6 +159,8 @@ internal sealed class DirectChunkedResponse : IDisposable
             return;
         }
 
+        // Nothing more is sent: the buffer need not wait for the client with the connection.
+        ReturnBuffer();
         try
         {
             _socket.Shutdown(SocketShutdown.Send);
