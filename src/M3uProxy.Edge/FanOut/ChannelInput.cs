@@ -110,22 +110,16 @@ internal sealed class ChannelInput : IDisposable
         }
 
         using var timer = new PeriodicTimer(_tick, _time);
+        // Stopping disposes the timer, so the wait ends with false: a cancelled wait would throw, once per channel.
+        using var stopping = cancellationToken.Register(static timer => ((PeriodicTimer)timer!).Dispose(), timer);
         try
         {
-            while (await timer.WaitForNextTickAsync(cancellationToken))
+            while (await timer.WaitForNextTickAsync(CancellationToken.None))
             {
-                if (_isTransportStream != true || !_splicer.HasProgramTables)
+                if (KeepaliveDue())
                 {
-                    continue;
+                    await WriteKeepaliveAsync(cancellationToken);
                 }
-
-                var quiet = _time.GetElapsedTime(Volatile.Read(ref _lastData));
-                if (quiet < KeepaliveInterval || quiet > _keepaliveBound || _time.GetElapsedTime(Volatile.Read(ref _lastWrite)) < KeepaliveInterval)
-                {
-                    continue;
-                }
-
-                await WriteKeepaliveAsync(cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -226,12 +220,27 @@ internal sealed class ChannelInput : IDisposable
         }
     }
 
+    // The upstream has said nothing for an interval (within the bound), and nothing else was written since.
+    private bool KeepaliveDue()
+    {
+        if (_isTransportStream != true || !_splicer.HasProgramTables)
+        {
+            return false;
+        }
+
+        var quiet = _time.GetElapsedTime(Volatile.Read(ref _lastData));
+        return quiet >= KeepaliveInterval && quiet <= _keepaliveBound && _time.GetElapsedTime(Volatile.Read(ref _lastWrite)) >= KeepaliveInterval;
+    }
+
     private async Task WriteKeepaliveAsync(CancellationToken cancellationToken)
     {
         await _writer.WaitAsync(cancellationToken);
         try
         {
-            if (_completed)
+            // Asked again under the writer: a pump held back by its viewers holds the writer, and the
+            // upstream only looked quiet meanwhile. It has written what it read by now, and a
+            // keepalive here would land in the middle of a file that was never quiet.
+            if (_completed || !KeepaliveDue())
             {
                 return;
             }
