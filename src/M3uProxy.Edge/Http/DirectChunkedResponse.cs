@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.AspNetCore.Connections.Features;
@@ -103,6 +104,9 @@ internal sealed class DirectChunkedResponse : IDisposable
     /// Sends what <see cref="Write(ReadOnlyMemory{byte})"/> kept; false when the viewer is gone. When
     /// everything went out at once, the thread is given back every <see cref="TurnBytes"/> instead.
     /// </summary>
+    // Pooled builder: this awaits once per turn or full socket, and a state machine allocated each
+    // time was nearly all a download allocated per chunk (gen0 grew 3 MB/s at 200 downloads, uncollected).
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> FlushAsync(CancellationToken cancellationToken)
     {
         var written = _written;
