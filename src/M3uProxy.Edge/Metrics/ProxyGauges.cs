@@ -25,6 +25,7 @@ internal sealed class ProxyGauges : IGaugeSet
         meter.CreateObservableGauge("m3u_proxy.fanout.lag", () => channels.FanOutSnapshot().MaxLagBytes, "By", "Largest distance of a live viewer behind its channel's upstream.");
         meter.CreateObservableGauge("m3u_proxy.stream.media_bitrate_kbps", () => channels.MediaInfos().Select(m => new Measurement<int>(m.Info.BitrateKbps ?? 0, MediaTags(m.StreamId, m.Info))), description: "What each live channel carries (read from its bytes): its multiplex bitrate, labelled with codecs and resolution (one series per running channel).");
         meter.CreateObservableGauge("m3u_proxy.fanout.memory", () => bufferMemory.BytesInUse, "By", "Memory the live channels' shared buffers hold (LIVE_BUFFER_MEMORY_LIMIT caps it).");
+        meter.CreateObservableGauge("m3u_proxy.fanout.free", () => bufferMemory.FreeBytes, "By", "Free chunks kept for the live channels' next rents; given back once the process is quiet.");
         meter.CreateObservableCounter("m3u_proxy.fanout.memory_cuts", () => bufferMemory.ReadersCut, description: "Lagging viewers moved forward or dropped because buffer memory reached its ceiling.");
     }
 

@@ -60,6 +60,33 @@ public sealed class FanOutMemoryTests
     }
 
     [Fact]
+    public void AChannelThatEnds_LeavesItsChunksToTheNextOnes_UntilTheyAreReleased()
+    {
+        var memory = new FanOutMemory(long.MaxValue);
+        var first = new FanOutBuffer(128L * Chunk, historyBytes: 0, memory);
+        var fast = first.AddReader(0);
+        first.AddReader(0); // never reads: the first channel holds everything it wrote (5 MB, as 40 downloads do)
+        WriteChunks(first, 80, fast);
+        var held = memory.BytesInUse;
+        first.Dispose();
+
+        Assert.InRange(held, 80L * Chunk, 82L * Chunk);
+        Assert.Equal(held, memory.FreeBytes);
+
+        // The next channels rent those chunks again instead of pinning new ones beside them.
+        using var second = new FanOutBuffer(32L * Chunk, historyBytes: 0, memory);
+        var reader = second.AddReader(0);
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        WriteChunks(second, 8, reader);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+
+        Assert.True(allocated < Chunk, $"{allocated} B allocated: a chunk was made although free ones were kept");
+        Assert.Equal(held, memory.FreeBytes + memory.BytesInUse);
+        Assert.Equal(memory.FreeBytes, memory.ReleaseFree());
+        Assert.Equal(0, memory.FreeBytes);
+    }
+
+    [Fact]
     public void JoinBurst_IsKept_WhileTheUpstreamSetsThePace()
     {
         var memory = new FanOutMemory(long.MaxValue);
