@@ -15,9 +15,10 @@ namespace M3uProxy.Edge.Media.MpegTs;
 /// counters, a valid packet a player can receive while the upstream is quiet.</item>
 /// </list>
 /// ISO/IEC 13818-1 §2.4.3.2 (header), §2.4.3.4 (adaptation field), §2.4.4.3 (PAT).
-/// The per-PID state lives in pages of 256 PIDs, made when a PID of the page first appears: a
+/// The per-PID state lives in pages of 64 PIDs, made when a PID of the page first appears: a
 /// channel uses a handful of PIDs, and every live channel has a splicer (three flat tables of all
-/// 8,192 PIDs were 48 KiB per channel, 10 MB at 200 channels).
+/// 8,192 PIDs were 48 KiB per channel, 10 MB at 200 channels; pages of 256 PIDs 6.5 KiB, of 64 PIDs
+/// 2.6 KiB for the usual PAT, PMT and elementary-stream pages).
 /// </summary>
 public sealed class TsSplicer
 {
@@ -27,7 +28,7 @@ public sealed class TsSplicer
     public const int MaxPacketsBeforePat = 1_000;
 
     private const int PidCount = 8192;
-    private const int PageBits = 8;
+    private const int PageBits = 6;
     private const int PageSize = 1 << PageBits;
     private const byte Known = 0x10;
     private const int RebaseQuietly = -1;
