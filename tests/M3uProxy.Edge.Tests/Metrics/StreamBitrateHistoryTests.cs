@@ -31,7 +31,15 @@ public sealed class StreamBitrateHistoryTests
         {
             history.Sample();
             var received = await MediaClient.ReadAtLeastAsync(response, 188 * 1_000, TimeSpan.FromSeconds(20));
-            history.Sample();
+            // A write counts as served once its send completed, which can be just after the viewer has the bytes.
+            await Eventually.HoldsAsync(
+                () =>
+                {
+                    history.Sample();
+                    return history.Snapshot().Streams.Single(s => s.StreamId == streamId).Served.Sum() >= received.Length;
+                },
+                TimeSpan.FromSeconds(5),
+                "the served bytes sampled caught up with what the viewer received");
 
             // The timer samples too (every 5 s); whatever the count, the samples add up to the totals so far.
             var (_, streams) = history.Snapshot();
