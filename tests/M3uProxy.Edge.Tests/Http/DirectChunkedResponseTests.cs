@@ -26,10 +26,10 @@ public sealed class DirectChunkedResponseTests
         await using var proxy = await ProxyHost.StartAsync();
         var url = new Uri(await proxy.StreamUrlAsync(origin.Url("/clip.ts")));
 
-        using var socket = await SendGetAsync(url, "HTTP/1.1");
+        using var socket = await RawHttp.SendGetAsync(url, "HTTP/1.1");
         // Not reading for a while fills the socket, so writes keep what it refused and send it later.
         await Task.Delay(500, TestContext.Current.CancellationToken);
-        var (head, body) = SplitHead(await ReadToEndAsync(socket));
+        var (head, body) = RawHttp.SplitHead(await RawHttp.ReadToEndAsync(socket));
 
         Assert.StartsWith("HTTP/1.1 200 OK\r\n", head, StringComparison.Ordinal);
         Assert.Contains("\r\nConnection: close\r\n", head, StringComparison.Ordinal);
@@ -51,8 +51,8 @@ public sealed class DirectChunkedResponseTests
         await using var proxy = await ProxyHost.StartAsync();
         var url = new Uri(await proxy.StreamUrlAsync(origin.Url("/clip.ts")));
 
-        using var socket = await SendGetAsync(url, "HTTP/1.0");
-        var (head, body) = SplitHead(await ReadToEndAsync(socket));
+        using var socket = await RawHttp.SendGetAsync(url, "HTTP/1.0");
+        var (head, body) = RawHttp.SplitHead(await RawHttp.ReadToEndAsync(socket));
 
         Assert.StartsWith("HTTP/1.1 200 OK\r\n", head, StringComparison.Ordinal);
         Assert.DoesNotContain("Transfer-Encoding", head, StringComparison.Ordinal);
@@ -111,7 +111,7 @@ public sealed class DirectChunkedResponseTests
             var pieces = Enumerable.Range(0, 64).Select(i => _file.AsMemory(i * 65_424 % (_file.Length - 65_424), 65_424)).ToArray();
             response.Write(pieces[0]);
             Assert.Equal(1, pool.BlocksInUse);
-            var reading = ReadToEndAsync(peer);
+            var reading = RawHttp.ReadToEndAsync(peer);
             Assert.True(await response.FlushAsync(TestContext.Current.CancellationToken));
             foreach (var piece in pieces[1..])
             {
@@ -121,7 +121,7 @@ public sealed class DirectChunkedResponseTests
 
             await response.EndAsync(TimeSpan.Zero, TestContext.Current.CancellationToken);
             server.Shutdown(SocketShutdown.Both);
-            var (head, body) = SplitHead(await reading);
+            var (head, body) = RawHttp.SplitHead(await reading);
 
             Assert.Contains("\r\nContent-Type: video/mp2t\r\n", head, StringComparison.Ordinal);
             Assert.Equal(pieces.SelectMany(p => p.ToArray()).ToArray(), Dechunk(body, out var ended));
@@ -155,37 +155,6 @@ public sealed class DirectChunkedResponseTests
         var server = await listener.AcceptAsync(TestContext.Current.CancellationToken);
         server.SendBufferSize = 4096;
         return (server, peer);
-    }
-
-    private static async Task<Socket> SendGetAsync(Uri url, string version)
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
-        await socket.ConnectAsync(new IPEndPoint(IPAddress.Parse(url.Host), url.Port), TestContext.Current.CancellationToken);
-        await socket.SendAsync(Encoding.ASCII.GetBytes($"GET {url.PathAndQuery} {version}\r\nHost: {url.Authority}\r\n\r\n"), TestContext.Current.CancellationToken);
-        return socket;
-    }
-
-    // Everything until the server closes, within 20 s.
-    private static async Task<byte[]> ReadToEndAsync(Socket socket)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(20));
-        var all = new MemoryStream();
-        var buffer = new byte[64 * 1024];
-        int read;
-        while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0)
-        {
-            all.Write(buffer, 0, read);
-        }
-
-        return all.ToArray();
-    }
-
-    private static (string Head, byte[] Body) SplitHead(byte[] response)
-    {
-        var end = response.AsSpan().IndexOf("\r\n\r\n"u8);
-        Assert.True(end > 0, "no complete response head");
-        return (Encoding.ASCII.GetString(response, 0, end + 4), response[(end + 4)..]);
     }
 
     private static byte[] Dechunk(byte[] body, out bool ended)
