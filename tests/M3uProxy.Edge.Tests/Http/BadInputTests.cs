@@ -62,7 +62,7 @@ public sealed class BadInputTests
     public async Task ChunkedBodyOverLimit_Is413Json()
     {
         await using var host = await ProxyHost.StartAsync(new Dictionary<string, string?> { ["MAX_REQUEST_BODY_BYTES"] = "4096" });
-        using var content = new PushStreamContent(new string('x', 20_000));
+        using var content = new ChunkedContent(new string('x', 20_000));
         using var response = await host.Client.PostAsync("streams", content, TestContext.Current.CancellationToken);
 
         Assert.Equal(413, (int)response.StatusCode);
@@ -150,18 +150,5 @@ public sealed class BadInputTests
     {
         var json = await host.CreateStreamAsync(new { url = "http://still.example/live/1.ts" });
         Assert.Equal("direct", (string?)json["stream_type"]);
-    }
-
-    /// <summary>A body sent with chunked transfer encoding (no Content-Length).</summary>
-    private sealed class PushStreamContent(string text) : HttpContent
-    {
-        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
-            => stream.WriteAsync(Encoding.UTF8.GetBytes(text)).AsTask();
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = -1;
-            return false;
-        }
     }
 }

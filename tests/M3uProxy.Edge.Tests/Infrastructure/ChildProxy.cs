@@ -145,6 +145,14 @@ public sealed class ChildProxy : IAsyncDisposable
         return (string)JsonNode.Parse(body)!["stream_id"]!;
     }
 
+    /// <summary>What the proxy's runtime has allocated since it started (<c>/metrics</c>), so nothing else a test run does is counted.</summary>
+    public async Task<long> AllocatedBytesAsync()
+    {
+        var metrics = await Client.GetStringAsync("metrics", TestContext.Current.CancellationToken);
+        var line = metrics.Split('\n').Single(l => l.StartsWith("dotnet_gc_heap_total_allocated_bytes_total ", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Waits (at most 30 s) for a console line that matches.</summary>
     public async Task<string> WaitForLineAsync(Func<string, bool> match)
     {

@@ -69,17 +69,9 @@ public sealed class DownloadAllocationTests
     private static async Task<(long Received, long Allocated)> DownloadAsync(ChildProxy proxy, SocketOrigin origin, int length, bool slowClient)
     {
         var url = new Uri(proxy.Client.BaseAddress!, "stream/" + await proxy.CreateStreamAsync(origin.Url(length)));
-        var before = await AllocatedAsync(proxy);
+        var before = await proxy.AllocatedBytesAsync();
         var received = await Task.Factory.StartNew(() => ReadToEnd(url, slowClient), TaskCreationOptions.LongRunning);
-        return (received, await AllocatedAsync(proxy) - before);
-    }
-
-    /// <summary>What the proxy process has allocated since it started (its runtime's own count, on <c>/metrics</c>).</summary>
-    private static async Task<long> AllocatedAsync(ChildProxy proxy)
-    {
-        var metrics = await proxy.Client.GetStringAsync("metrics", TestContext.Current.CancellationToken);
-        var line = metrics.Split('\n').Single(l => l.StartsWith("dotnet_gc_heap_total_allocated_bytes_total ", StringComparison.Ordinal));
-        return long.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        return (received, await proxy.AllocatedBytesAsync() - before);
     }
 
     /// <summary>A GET with <c>Connection: close</c>; counts what arrives (headers and chunk framing too) until the proxy closes.</summary>
